@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// bench/ runs from dist/bench after the build, so look for the project root by its package.json.
+function projectRoot(): string {
+  let dir = here;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const timingsDir = resolve(projectRoot(), '..', 'shared', 'fixtures', 'timings');
+
+/**
+ * The reference seconds for a timing item of ../shared/fixtures/timings (median of the 1-thread runs), or the
+ * fallback quoted in the issue when the fixtures are absent.
+ */
+export function referenceSeconds(itemKey: string, fallback: number): { seconds: number; source: string } {
+  const medians: number[] = [];
+  for (const file of ['timings_1thread.json', 'timings_1thread_run2.json']) {
+    const path = join(timingsDir, file);
+    if (!existsSync(path)) continue;
+    const data = JSON.parse(readFileSync(path, 'utf8'));
+    const items = (data.items ?? data) as Record<string, { median_s?: number }>;
+    const entry = items[itemKey];
+    if (entry?.median_s) medians.push(entry.median_s);
+  }
+  if (medians.length === 0) return { seconds: fallback, source: 'issue text (fixtures absent)' };
+  const seconds = medians.reduce((a, b) => a + b, 0) / medians.length;
+  return { seconds, source: `plenoptic 1.1.0 / torch 1.13, 1 thread, mean of ${medians.length} run medians (fixtures/timings)` };
+}
+
+export async function timeMedian(fn: () => Promise<void>, runs = 3, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
