@@ -1,5 +1,5 @@
 import { tf } from './tf.js';
-import { ValueError } from './errors.js';
+import { AttributeError, ValueError } from './errors.js';
 import { warn } from './warnings.js';
 import { isModel, type Model } from './model.js';
 
@@ -111,5 +111,45 @@ export async function validateModel(model: unknown, options: ValidateModelOption
   } finally {
     x.dispose();
     output?.dispose();
+  }
+}
+
+/**
+ * plenoptic's validate_coarse_to_fine. plenoptic tries every subset of the scales (2^n − 2 forward passes); we try
+ * each single scale and each leave-one-out subset (2n passes), which catches the same failures (no `scales`
+ * option, an output that ignores it) at a fraction of the cost for models like Portilla-Simoncelli.
+ */
+export async function validateCoarseToFine(model: Model, options: ValidateModelOptions = {}): Promise<void> {
+  warn('Validating whether model can work with coarse-to-fine synthesis -- this can take a while!');
+  const scales = model.scales;
+  if (!scales || scales.length === 0) {
+    throw new AttributeError('model has no scales attribute and therefore we cannot do coarse-to-fine synthesis');
+  }
+  const shape = options.imageShape ? [1, ...options.imageShape.slice(1)] : [1, 1, 16, 16];
+  const x = tf.randomUniform(shape as [number, number, number, number], 0, 1, 'float32', 0) as tf.Tensor4D;
+  try {
+    const full = await model.forward(x);
+    const fullShape = full.shape.join(',');
+    full.dispose();
+    const subsets: (typeof scales)[number][][] = [];
+    if (scales.length > 1) {
+      for (const s of scales) subsets.push([s]);
+      if (scales.length > 2) for (const s of scales) subsets.push(scales.filter((t) => t !== s));
+    }
+    for (const subset of subsets) {
+      let out: tf.Tensor;
+      try {
+        out = await model.forward(x, { scales: subset });
+      } catch (e) {
+        throw new TypeError(`model forward method does not accept scales argument [${subset.join(', ')}]: ${(e as Error).message}`);
+      }
+      const same = out.shape.join(',') === fullShape;
+      out.dispose();
+      if (same) {
+        throw new ValueError(`Output of model forward method doesn't change shape when scales keyword arg is set to [${subset.join(', ')}]`);
+      }
+    }
+  } finally {
+    x.dispose();
   }
 }

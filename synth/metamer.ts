@@ -106,11 +106,11 @@ export class Metamer extends OptimizedSynthesis {
     if (this.initialized) return;
     await validateInput(this.image, { allowedRange: this.allowedRange, name: 'image' });
     await validateModel(this.model, { imageShape: this.image.shape });
-    this._targetRepresentation = tf.keep(await this.model.forward(this.image, this.forwardOptions()));
+    this._targetRepresentation = tf.keep(await this.model.forward(this.image));
     this.initialized = true;
   }
 
-  /** Options passed to the model's forward; MetamerCTF restricts the scales. */
+  /** Options passed to the model's forward during a step; MetamerCTF restricts the scales. */
   protected forwardOptions(): ForwardOptions | undefined {
     return undefined;
   }
@@ -152,7 +152,7 @@ export class Metamer extends OptimizedSynthesis {
    */
   async objectiveFunction(metamerRepresentation?: tf.Tensor, targetRepresentation?: tf.Tensor): Promise<tf.Scalar> {
     await this.init();
-    const rep = metamerRepresentation ?? (await this.model.forward(this._metamer as tf.Tensor as tf.Tensor4D, this.forwardOptions()));
+    const rep = metamerRepresentation ?? (await this.model.forward(this._metamer as tf.Tensor as tf.Tensor4D));
     const result = tf.tidy(() =>
       tf.add(
         this.lossFunction(rep, targetRepresentation ?? this.targetRepresentation),
@@ -183,7 +183,7 @@ export class Metamer extends OptimizedSynthesis {
     this._savedMetamer.push(Float32Array.from((await this._metamer.data()) as Float32Array));
   }
 
-  protected checkConvergence(stopCriterion: number, stopItersToCheck: number): boolean {
+  protected checkConvergence(stopCriterion: number, stopItersToCheck: number, _iteration: number): boolean {
     return lossConvergence(this._losses, stopCriterion, stopItersToCheck);
   }
 

@@ -7,7 +7,7 @@ import { Adam } from './optimizers/adam.js';
 import type { Optimizer, OptimizerState } from './optimizers/optimizer.js';
 import type { Scheduler } from './optimizers/scheduler.js';
 import { createOptimizerFromState } from './optimizers/registry.js';
-import type { SavedSynthesis, } from './serialization.js';
+import type { SavedSynthesis } from './serialization.js';
 
 export interface OptimizedSynthesisOptions {
   /** Weight of the quadratic penalty on pixels outside allowedRange (default 0.1). */
@@ -62,7 +62,8 @@ export abstract class OptimizedSynthesis extends Synthesis {
   /** Saves the current state into saved_* (called before a step when the iteration is a multiple of storeProgress). */
   protected abstract storeCurrent(): Promise<void>;
 
-  protected abstract checkConvergence(stopCriterion: number, stopItersToCheck: number): boolean;
+  /** iteration: the 0-based loop counter of the current synthesize() call. */
+  protected abstract checkConvergence(stopCriterion: number, stopItersToCheck: number, iteration: number): boolean;
 
   /** Text of the warning printed when checkConvergence stops the loop. */
   protected convergenceMessage = 'Loss has converged, stopping synthesis';
@@ -75,8 +76,10 @@ export abstract class OptimizedSynthesis extends Synthesis {
   /** Hook before each step (MetamerCTF switches scales here). */
   protected async beforeStep(_iteration: number, _options: Required<Pick<SynthesizeOptions, 'stopCriterion' | 'stopItersToCheck'>>): Promise<void> {}
 
-  /** Hook after each step with its loss; returns true to stop (MetamerCTF's own convergence). */
-  protected async afterStep(_loss: number): Promise<void> {}
+  /** The value the scheduler sees after a step (MetamerCTF passes its scale-specific loss). */
+  protected schedulerLoss(loss: number): number {
+    return loss;
+  }
 
   get losses(): number[] {
     return this._losses.slice();
@@ -136,8 +139,7 @@ export abstract class OptimizedSynthesis extends Synthesis {
         if (!Number.isFinite(loss)) {
           throw new ValueError('Found a NaN in loss during optimization.');
         }
-        this._scheduler?.step(loss, this._optimizer!);
-        await this.afterStep(loss);
+        this._scheduler?.step(this.schedulerLoss(loss), this._optimizer!);
         reportProgress(options, bar, {
           iteration: i + 1,
           total: maxIter,
@@ -149,7 +151,7 @@ export abstract class OptimizedSynthesis extends Synthesis {
             ...this.extraPostfix(),
           },
         });
-        if (this.checkConvergence(stopCriterion, stopItersToCheck)) {
+        if (this.checkConvergence(stopCriterion, stopItersToCheck, i)) {
           warn(this.convergenceMessage);
           this.stopReason = 'converged';
           break;
