@@ -1,4 +1,4 @@
-import { tf } from './tf.js';
+import { tf, setWasmPaths } from './tf.js';
 import { ValueError } from './errors.js';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -19,7 +19,23 @@ const optionalModules: Record<string, string[]> = {
   webgl: ['@tensorflow/tfjs-backend-webgl'],
 };
 
+let wasmLocated = false;
+
+/**
+ * In Node the wasm binaries are read from the tfjs-backend-wasm package itself: our bundled build lives elsewhere,
+ * so the default (next to the JavaScript) would miss them. Pages set their own paths (web/browser-backend.ts).
+ */
+async function locateWasmBinariesInNode(): Promise<void> {
+  if (wasmLocated || !isNode) return;
+  wasmLocated = true;
+  const moduleSpecifier = 'node:module';
+  const { createRequire } = (await import(/* @vite-ignore */ moduleSpecifier)) as typeof import('node:module');
+  const packageJson = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  setWasmPaths(packageJson.slice(0, packageJson.length - 'package.json'.length) + 'dist/');
+}
+
 async function tryRegister(name: BackendName): Promise<string | null> {
+  if (name === 'wasm') await locateWasmBinariesInNode();
   if (tf.findBackendFactory(name)) return null;
   const modules = optionalModules[name];
   if (!modules) return `backend '${name}' is not registered`;
