@@ -35,7 +35,8 @@ export default defineConfig({
     },
   },
   ssr: {
-    noExternal: [/^@tensorflow\//],
+    // tfjs's CommonJS dependencies too: Node's own ESM interop cannot see seedrandom.alea, and a bundler's can
+    noExternal: [/^@tensorflow\//, 'seedrandom', 'long'],
     external: ['sharp', 'onnxruntime-node', 'onnxruntime-web', 'protobufjs', 'vite', 'playwright-core'],
   },
 });
