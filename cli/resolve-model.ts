@@ -1,0 +1,41 @@
+import type { Model } from '../runtime/model.js';
+import { builtinModels, createModel, type ModelOptions } from '../models/registry.js';
+import { loadOnnxModel, type LoadOnnxOptions } from '../adapters/onnx-model.js';
+import { UsageError } from './args.js';
+
+/** An ONNX file, optionally with the output to use: 'net.onnx' or 'net.onnx#layer3'. */
+const onnxSpec = /^(.*\.onnx)(?:#(.+))?$/i;
+
+function checkOptions(options: unknown): ModelOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new UsageError(`--options must be a JSON object such as '{"kernelSize":[31,31],"std":3}', got ${JSON.stringify(options)}.`);
+  }
+  return options as ModelOptions;
+}
+
+/**
+ * The model a `--model` argument names: a built-in model's kebab-case name (options as camelCase JSON), or an
+ * ONNX file, 'FILE.onnx#LAYER' tapping a layer (options: LoadOnnxOptions, e.g. {"preprocess":"imagenet",
+ * "grayToRgb":true}). Each source is one branch here.
+ */
+export async function resolveModel(spec: string, rawOptions?: unknown): Promise<Model> {
+  const options = checkOptions(rawOptions);
+  const onnx = onnxSpec.exec(spec);
+  if (onnx) {
+    const [, path, layer] = onnx;
+    try {
+      return await loadOnnxModel(path, { ...(options as LoadOnnxOptions), ...(layer ? { output: layer } : {}) });
+    } catch (e) {
+      throw new UsageError(`cannot load ONNX model '${spec}': ${(e as Error).message}`);
+    }
+  }
+  if (!Object.hasOwn(builtinModels, spec)) {
+    throw new UsageError(`unknown model '${spec}'. Known models: ${Object.keys(builtinModels).join(', ')} (or a FILE.onnx).`);
+  }
+  try {
+    return createModel(spec, options);
+  } catch (e) {
+    throw new UsageError(`cannot build model '${spec}' with options ${JSON.stringify(options)}: ${(e as Error).message}`);
+  }
+}
