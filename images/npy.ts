@@ -61,7 +61,7 @@ export function parseNpy(bytes: Uint8Array, source = 'array'): NpyArray {
     throw new ValueError(`${source}: truncated .npy file: shape (${shape.join(', ')}) needs ${count * itemSize} data bytes, found ${bytes.length - offset}.`);
   }
   // Copy so the result is aligned and independent of the input buffer.
-  const raw = bytes.slice(offset, offset + count * itemSize);
+  const raw = new Uint8Array(bytes.subarray(offset, offset + count * itemSize));
   let data: NpyArray['data'];
   switch (dtype) {
     case 'float32':

@@ -35,15 +35,17 @@ export interface Model {
 
 /**
  * Jacobian-vector product of a tfjs function by the double-vjp trick: u ↦ Jᵀu is linear, so
- * J·v = ∇_u <Jᵀu, v>, taken at u = 0. It needs second-order gradients of the ops in fn.
+ * J·v = ∇_u <Jᵀu, v>, taken at u = 0. It needs second-order gradients of the ops in fn. Pass the output shape when
+ * it is known: otherwise one extra forward pass finds it.
  */
 export function jvpByDoubleVjp(
   fn: (x: tf.Tensor4D) => tf.Tensor,
   x: tf.Tensor4D,
   tangent: tf.Tensor4D,
+  outputShape?: readonly number[],
 ): tf.Tensor {
   return tf.tidy(() => {
-    const outShape = fn(x).shape;
+    const outShape = outputShape ? outputShape.slice() : fn(x).shape;
     const vjpAt = (u: tf.Tensor) => tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(fn(xx as tf.Tensor4D), u)))(x);
     return tf.grad((u: tf.Tensor) => tf.sum(tf.mul(vjpAt(u), tangent)))(tf.zeros(outShape));
   });
@@ -53,6 +55,7 @@ export function jvpByDoubleVjp(
 export abstract class TfjsModel implements Model {
   abstract readonly name: string;
   readonly scales?: readonly Scale[];
+  private readonly jvpOutputShapes = new Map<string, number[]>();
 
   abstract tfjsForward(x: tf.Tensor4D, options?: ForwardOptions): tf.Tensor;
 
@@ -67,7 +70,12 @@ export abstract class TfjsModel implements Model {
   }
 
   async jvp(x: tf.Tensor4D, tangent: tf.Tensor4D, options?: ForwardOptions): Promise<tf.Tensor> {
-    return jvpByDoubleVjp((xx) => this.tfjsForward(xx, options), x, tangent);
+    // the output shape is remembered per input shape, which saves a forward pass on every later jvp
+    const key = JSON.stringify([x.shape, options?.scales ?? null]);
+    const known = this.jvpOutputShapes.get(key);
+    const jv = jvpByDoubleVjp((xx) => this.tfjsForward(xx, options), x, tangent, known);
+    if (!known) this.jvpOutputShapes.set(key, jv.shape.slice());
+    return jv;
   }
 
   dispose(): void {}
