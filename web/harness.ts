@@ -78,5 +78,38 @@ export interface PageState {
   backendReason: string;
   losses: number[];
   iterations: number;
+  seconds: number;
   error: string | null;
+}
+
+/** Opens the page with the given query, presses Run and waits for the run to end; returns the page's state. */
+export async function runInPage(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  url: string,
+  query: Record<string, string>,
+  timeoutMs = 300_000,
+): Promise<{
+  state: PageState;
+  errors: string[];
+  /** The synthesized-image canvas as a data URL, before Run and after the run. */
+  canvasBefore: string;
+  canvasAfter: string;
+  page: Awaited<ReturnType<Awaited<ReturnType<typeof launchChromium>>['newPage']>>;
+}> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && !m.text().includes('404') && errors.push(m.text()));
+  await page.goto(`${url}?${new URLSearchParams(query)}`);
+  const appState = () => (window as unknown as { plenopticApp: PageState }).plenopticApp;
+  await page.waitForFunction(() => (window as unknown as { plenopticApp: PageState }).plenopticApp.state !== 'loading', null, { timeout: 60_000 });
+  const canvas = () => (document.getElementById('synthesized') as HTMLCanvasElement).toDataURL();
+  const canvasBefore = await page.evaluate(canvas);
+  await page.click('#run');
+  await page.waitForFunction(
+    () => ['done', 'error'].includes((window as unknown as { plenopticApp: PageState }).plenopticApp.state),
+    null,
+    { timeout: timeoutMs },
+  );
+  return { state: await page.evaluate(appState), errors, canvasBefore, canvasAfter: await page.evaluate(canvas), page };
 }

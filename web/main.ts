@@ -53,9 +53,11 @@ interface AppState {
   backendReason: string;
   losses: number[];
   iterations: number;
+  /** Wall-clock seconds spent in synthesize() calls (rendering included) since Run. */
+  seconds: number;
   error: string | null;
 }
-const app: AppState = { state: 'loading', backend: '', backendReason: '', losses: [], iterations: 0, error: null };
+const app: AppState = { state: 'loading', backend: '', backendReason: '', losses: [], iterations: 0, seconds: 0, error: null };
 (window as unknown as { plenopticApp: AppState }).plenopticApp = app;
 
 let droppedImage: Blob | null = null;
@@ -124,6 +126,7 @@ async function start(): Promise<void> {
   job = null;
   app.error = null;
   app.iterations = 0;
+  app.seconds = 0;
   const image = await targetImage();
   await drawTensor(ui.target, image);
   const total = Number(ui.iterations.value);
@@ -179,6 +182,7 @@ async function proceed(): Promise<void> {
       }
     }
     await render();
+    app.seconds += (performance.now() - t0) / 1000;
     app.state = stopRequested ? 'stopped' : 'done';
     if (app.state === 'done') setStatus(`${ui.method.value}: done after ${app.iterations || job.total} iterations`);
   } catch (e) {

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebApp, findChromium, launchChromium, serveStatic, type PageState } from '../../web/harness.js';
+import { buildWebApp, findChromium, launchChromium, runInPage, serveStatic } from '../../web/harness.js';
 
 const chromium = findChromium();
 if (!chromium) console.warn('[web] no Chromium found (apt-get install chromium): the browser end-to-end test is skipped.');
@@ -29,26 +29,14 @@ if (!chromium) console.warn('[web] no Chromium found (apt-get install chromium):
   });
 
   it('runs a metamer on wasm: the loss falls and the canvas changes', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('404') && errors.push(m.text()));
-    const query = new URLSearchParams({ backend: 'wasm', method: 'metamer', model: 'gaussian', options: '{"kernelSize":[7,7],"std":1.5}', image: 'dead-leaves', size: '32', iterations: '20' });
-    await page.goto(`${server.url}?${query}`);
-    await page.waitForFunction(() => (window as unknown as { plenopticApp: PageState }).plenopticApp.state !== 'loading', null, { timeout: 60_000 });
-    const ready = await page.evaluate(() => (window as unknown as { plenopticApp: PageState }).plenopticApp);
-    expect(ready.error).toBeNull();
-    expect(ready.backend).toBe('wasm');
-    const canvasBefore = await page.evaluate(() => (document.getElementById('synthesized') as HTMLCanvasElement).toDataURL());
-    await page.click('#run');
-    await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { plenopticApp: PageState }).plenopticApp.state), null, { timeout: 120_000 });
-    const done = await page.evaluate(() => (window as unknown as { plenopticApp: PageState }).plenopticApp);
+    const query = { backend: 'wasm', method: 'metamer', model: 'gaussian', options: '{"kernelSize":[7,7],"std":1.5}', image: 'dead-leaves', size: '32', iterations: '20' };
+    const { state: done, errors, canvasBefore, canvasAfter, page } = await runInPage(browser, server.url, query, 120_000);
     expect(done.error).toBeNull();
+    expect(done.backend).toBe('wasm');
     expect(done.state).toBe('done');
     expect(done.iterations).toBe(20);
     expect(done.losses.length).toBe(20);
     expect(done.losses[19]).toBeLessThan(done.losses[0] * 0.5);
-    const canvasAfter = await page.evaluate(() => (document.getElementById('synthesized') as HTMLCanvasElement).toDataURL());
     expect(canvasAfter).not.toBe(canvasBefore);
     mkdirSync('out/e2e', { recursive: true });
     await page.screenshot({ path: 'out/e2e/metamer-wasm.png', fullPage: true });
