@@ -11,6 +11,8 @@ export type OptionType = 'string' | 'number' | 'integer' | 'flag' | 'json';
 export interface OptionSpec {
   /** Long name without dashes, kebab-case ('max-iter'); parsed values are keyed by its camelCase ('maxIter'). */
   name: string;
+  /** One-letter alias, used as -x VALUE (e.g. 'k' for -k 2). */
+  short?: string;
   type: OptionType;
   /** Placeholder in help ('N', 'PATH'). */
   value?: string;
@@ -63,8 +65,11 @@ function distance(a: string, b: string): number {
 }
 
 export function closest(word: string, candidates: readonly string[]): string | null {
-  const prefixed = candidates.find((c) => word.startsWith(c) || c.startsWith(word));
-  if (prefixed) return prefixed;
+  // a truncated name ('mad-al') first, then a name with extra letters ('max-iterations'), then the nearest
+  const completions = candidates.filter((c) => c.startsWith(word)).sort((a, b) => a.length - b.length);
+  if (completions.length) return completions[0];
+  const stems = candidates.filter((c) => word.startsWith(c)).sort((a, b) => b.length - a.length);
+  if (stems.length) return stems[0];
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -106,6 +111,7 @@ function convert(option: OptionSpec, raw: string): ParsedValue {
 /** Parses argv (without the command name) against a command's declaration. */
 export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const byName = new Map(spec.options.map((o) => [o.name, o]));
+  const byShort = new Map(spec.options.filter((o) => o.short).map((o) => [`-${o.short}`, o]));
   const options: Record<string, ParsedValue> = {};
   const positionals: string[] = [];
   let help = false;
@@ -118,6 +124,12 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     if (arg === '--') {
       positionals.push(...argv.slice(i + 1));
       break;
+    }
+    const short = byShort.get(arg);
+    if (short) {
+      if (i + 1 >= argv.length && short.type !== 'flag') throw new UsageError(`${arg} needs a value${short.value ? ` (${short.value})` : ''}.`);
+      options[camelCase(short.name)] = convert(short, short.type === 'flag' ? '' : argv[++i]);
+      continue;
     }
     if (!arg.startsWith('--') || arg === '--') {
       if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {
@@ -180,14 +192,15 @@ export function helpText(spec: CommandSpec, program = 'plenoptic'): string {
     `${program} ${spec.name}`,
     ...(spec.positionals ?? []).map((p) => (p.required ? p.name : `[${p.name}]`)),
     ...spec.options.map((o) => {
-      const part = o.type === 'flag' ? `--${o.name}` : `--${o.name} ${o.value ?? 'VALUE'}`;
+      const flag = o.short ? `-${o.short}` : `--${o.name}`;
+      const part = o.type === 'flag' ? flag : `${flag} ${o.value ?? 'VALUE'}`;
       return o.required ? part : `[${part}]`;
     }),
   ].join(' ');
   const rows: [string, string][] = [
     ...(spec.positionals ?? []).map((p): [string, string] => [p.name, p.description]),
     ...spec.options.map((o): [string, string] => [
-      o.type === 'flag' ? `--${o.name}` : `--${o.name} ${o.value ?? 'VALUE'}`,
+      `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.type === 'flag' ? '' : ` ${o.value ?? 'VALUE'}`}`,
       o.description + (o.default !== undefined ? ` (default: ${o.default})` : '') + (o.required ? ' (required)' : ''),
     ]),
     ['-h, --help', 'show this help'],

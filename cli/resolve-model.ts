@@ -14,24 +14,42 @@ function checkOptions(options: unknown): ModelOptions {
   return options as ModelOptions;
 }
 
+export interface ModelContext {
+  /**
+   * The images' NCHW shape: models built for one image size (imageShape option) default to its [h, w], and an ONNX
+   * network taking RGB is loaded with grayToRgb for gray images (unless the options set grayToRgb).
+   */
+  imageShape?: readonly number[];
+}
+
 /**
  * The model a `--model` argument names: a built-in model's kebab-case name (options as camelCase JSON), or an
  * ONNX file, 'FILE.onnx#LAYER' tapping a layer (options: LoadOnnxOptions, e.g. {"preprocess":"imagenet",
  * "grayToRgb":true}). Each source is one branch here.
  */
-export async function resolveModel(spec: string, rawOptions?: unknown): Promise<Model> {
-  const options = checkOptions(rawOptions);
+export async function resolveModel(spec: string, rawOptions?: unknown, context: ModelContext = {}): Promise<Model> {
+  let options = checkOptions(rawOptions);
   const onnx = onnxSpec.exec(spec);
   if (onnx) {
     const [, path, layer] = onnx;
+    const load = (extra: LoadOnnxOptions) => loadOnnxModel(path, { ...(options as LoadOnnxOptions), ...(layer ? { output: layer } : {}), ...extra });
     try {
-      return await loadOnnxModel(path, { ...(options as LoadOnnxOptions), ...(layer ? { output: layer } : {}) });
+      const model = await load({});
+      // the CLI reads images as gray: an RGB network gets its gray image repeated over the three channels
+      const gray = context.imageShape?.[1] === 1;
+      if (!gray || options.grayToRgb !== undefined || model.inputChannels !== 3) return model;
+      model.dispose();
+      return await load({ grayToRgb: true });
     } catch (e) {
       throw new UsageError(`cannot load ONNX model '${spec}': ${(e as Error).message}`);
     }
   }
   if (!Object.hasOwn(builtinModels, spec)) {
     throw new UsageError(`unknown model '${spec}'. Known models: ${Object.keys(builtinModels).join(', ')} (or a FILE.onnx).`);
+  }
+  const shape = context.imageShape;
+  if (shape && options.imageShape === undefined && builtinModels[spec].optionNames.includes('imageShape')) {
+    options = { ...options, imageShape: shape.slice(-2) };
   }
   try {
     return createModel(spec, options);

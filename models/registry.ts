@@ -12,9 +12,16 @@ import {
   type OnOffOptions,
   type SingleChannelFrontEndOptions,
 } from './frontend.js';
+import { SteerablePyramidFreq, type SteerablePyramidOptions } from './pyramids/steerable.js';
+import { LaplacianPyramid } from './pyramids/laplacian.js';
+import { PortillaSimoncelli, type PortillaSimoncelliOptions } from './portilla-simoncelli/model.js';
 
 export type ModelOptions = Record<string, unknown>;
-export type ModelFactory = (options: ModelOptions) => Model;
+export interface ModelFactory {
+  (options: ModelOptions): Model;
+  /** The option names the factory accepts. */
+  readonly optionNames: readonly string[];
+}
 
 /**
  * A factory that rejects option names it does not know (a typo would otherwise be silently ignored) and, when
@@ -26,7 +33,7 @@ export function withOptions<O extends object>(
   create: (options: O & { kernelSize: KernelSize }) => Model,
   { kernelSizeRequired = true } = {},
 ): ModelFactory {
-  return (options) => {
+  const factory = (options: ModelOptions) => {
     const unknown = Object.keys(options).filter((k) => !known.includes(k as keyof O));
     if (unknown.length) {
       throw new ValueError(`Unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} for model '${model}'. Known options: ${known.join(', ')}.`);
@@ -36,6 +43,7 @@ export function withOptions<O extends object>(
     }
     return create(options as O & { kernelSize: KernelSize });
   };
+  return Object.assign(factory, { optionNames: known.map(String) });
 }
 
 const frontEndOptions = ['kernelSize', 'amplitudeRatio', 'padMode', 'pretrained', 'cacheFilt', 'widthRatioLimit'] as const;
@@ -53,7 +61,32 @@ export const builtinModels: Record<string, ModelFactory> = {
   'luminance-gain-control': withOptions<SingleChannelFrontEndOptions>('luminance-gain-control', [...frontEndOptions, 'onCenter'], (o) => new LuminanceGainControl(o.kernelSize, o)),
   'luminance-contrast-gain-control': withOptions<SingleChannelFrontEndOptions>('luminance-contrast-gain-control', [...frontEndOptions, 'onCenter'], (o) => new LuminanceContrastGainControl(o.kernelSize, o)),
   'on-off': withOptions<OnOffOptions>('on-off', [...frontEndOptions, 'applyMask'], (o) => new OnOff(o.kernelSize, o)),
+  'steerable-pyramid': withOptions<SteerablePyramidOptions & { imageShape: number[] }>(
+    'steerable-pyramid',
+    ['imageShape', 'height', 'order', 'twidth', 'isComplex', 'downsample', 'tightFrame'],
+    (o) => new SteerablePyramidFreq(requireImageShape('steerable-pyramid', o.imageShape), o),
+    { kernelSizeRequired: false },
+  ),
+  'laplacian-pyramid': withOptions<{ nScales?: number; scaleFilter?: boolean }>(
+    'laplacian-pyramid',
+    ['nScales', 'scaleFilter'],
+    (o) => new LaplacianPyramid(o.nScales, o.scaleFilter),
+    { kernelSizeRequired: false },
+  ),
+  'portilla-simoncelli': withOptions<PortillaSimoncelliOptions & { imageShape: number[] }>(
+    'portilla-simoncelli',
+    ['imageShape', 'nScales', 'nOrientations', 'spatialCorrWidth'],
+    (o) => new PortillaSimoncelli(requireImageShape('portilla-simoncelli', o.imageShape), o),
+    { kernelSizeRequired: false },
+  ),
 };
+
+function requireImageShape(model: string, imageShape: unknown): number[] {
+  if (imageShape === undefined) {
+    throw new ValueError(`Model '${model}' needs the option imageShape, the [height, width] of its images, e.g. {"imageShape": [256, 256]}.`);
+  }
+  return imageShape as number[];
+}
 
 /** Builds a built-in model by its kebab-case name from camelCase options. */
 export function createModel(name: string, options: ModelOptions = {}): Model {

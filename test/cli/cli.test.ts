@@ -49,7 +49,8 @@ describe('plenoptic CLI', () => {
     expect(images.code).toBe(0);
     for (const name of Object.keys(builtinImages)) expect(images.stdout).toContain(name);
     const models = await run('models');
-    expect(models.stdout.trim().split('\n')).toEqual(Object.keys(builtinModels));
+    expect(models.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0])).toEqual(Object.keys(builtinModels));
+    expect(models.stdout).toMatch(/steerable-pyramid\s+options: imageShape, height, order, twidth, isComplex, downsample, tightFrame/);
     const help = await run('metamer', '--help');
     expect(help.code).toBe(0);
     for (const option of ['--model', '--image', '--max-iter', '--store-progress', '--resume', '--out']) expect(help.stdout).toContain(option);
