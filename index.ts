@@ -26,6 +26,10 @@ export { builtinModels, createModel } from './models/registry.js';
 export * from './models/fourier/index.js';
 export { SteerablePyramidFreq } from './models/pyramids/steerable.js';
 export { pyramidBandsForDisplay } from './models/pyramids/steerable-display.js';
+export { LaplacianPyramid } from './models/pyramids/laplacian.js';
+export { blurDownsample, upsampleBlur } from './models/pyramids/blur.js';
+export * from './models/portilla-simoncelli/index.js';
+export * from './models/metrics/index.js';
 
 // synthesis
 export * as optim from './synth/objectives.js';
@@ -57,3 +61,5 @@ export { loadOnnxModel, listLayers, tappedModelBytes, OnnxModel, type LoadOnnxOp
 export { vgg16Preset, vgg16FeatureIndex } from './adapters/vgg16.js';
 export { resnet18Preset } from './adapters/resnet18.js';
 export { IMAGENET_MEAN, IMAGENET_STD } from './adapters/preprocess.js';
+export { compareLayers, type CompareLayersOptions, type LayerComparison, type LayerComparisonRow } from './adapters/compare-layers.js';
+export { plotLayerComparison } from './adapters/compare-layers-figure.js';

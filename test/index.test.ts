@@ -31,7 +31,7 @@ describe('entry points', () => {
   });
 
   it('exports the synthesis methods, models and tools by their plenoptic names', () => {
-    for (const name of ['Metamer', 'MetamerCTF', 'MADCompetition', 'Eigendistortion', 'Geodesic', 'Gaussian', 'OnOff', 'SteerablePyramidFreq', 'loadOnnxModel', 'imshow', 'setSeed', 'Adam', 'LBFGS']) {
+    for (const name of ['Metamer', 'MetamerCTF', 'MADCompetition', 'Eigendistortion', 'Geodesic', 'Gaussian', 'OnOff', 'SteerablePyramidFreq', 'LaplacianPyramid', 'PortillaSimoncelli', 'ssim', 'msSsim', 'nlpd', 'compareLayers', 'loadOnnxModel', 'imshow', 'setSeed', 'Adam', 'LBFGS']) {
       expect(typeof (library as Record<string, unknown>)[name], name).toBe('function');
     }
     expect(typeof library.optim.mse).toBe('function');
