@@ -1,4 +1,4 @@
-// Separable image filters (pad, blur, stride, zero-insert) as matrix products along the last axis.
+// Separable image filters (pad, blur, stride, zero-insert) as linear operators along one axis.
 //
 // Short axes use one dense matrix (padding folded in) and one matMul, the fastest single op on wasm (XNNPACK,
 // ~10 GMAC/s; a single-channel conv2d runs at ~4 ns per multiply-add). A dense n×m matrix wastes most of that on
@@ -61,8 +61,7 @@ export interface PeriodicOperatorSpec {
 }
 
 /** Axes shorter than this use one dense product: the blocked path's extra data movement would cost more. */
-let BLOCKED_MIN_LENGTH = 64;
-export function __setBlockedMin(n: number) { BLOCKED_MIN_LENGTH = n; }
+const BLOCKED_MIN_LENGTH = 64;
 /** Output blocks this long are tried first (one dividing the output length saves a crop); 8 otherwise. */
 const OUT_BLOCK_SIZES = [8, 6, 4, 12, 10, 16, 14, 5, 7, 9];
 
@@ -287,10 +286,4 @@ export function upsampleOperator(n: number, taps: readonly number[], odd: 0 | 1)
       lastInput: (o) => Math.floor((o + k - 1 - zerosBefore) / 2),
     };
   });
-}
-
-/** Releases every cached operator's tensors (they are rebuilt on next use). */
-export function disposeAxisOperators(): void {
-  for (const op of operators.values()) op.dispose();
-  operators.clear();
 }

@@ -3,7 +3,7 @@
 import { tf } from '../../runtime/tf.js';
 import { ValueError } from '../../runtime/errors.js';
 import { correlationOperator, upsampleOperator } from './axis-operator.js';
-import { alongHeight, alongWidth, fromPlanar, toPlanar } from './planar.js';
+import { alongHeight, alongLastAxis, fromPlanar, toPlanar } from './planar.js';
 
 /**
  * pyrtools' named_filter for the binomial family: 'binomN' is √2 · the N binomial coefficients / 2^(N−1), so the
@@ -42,13 +42,13 @@ export function blurDownsamplePlanar(y: tf.Tensor3D, taps: readonly number[]): t
   const [h, , w] = y.shape;
   const k = taps.length;
   const pad = { before: Math.floor((k - 1) / 2), after: k - 1 - Math.floor((k - 1) / 2), mode: 'reflect' as const, stride: 2 };
-  return alongHeight(alongWidth(y, correlationOperator(w, taps, pad)), correlationOperator(h, taps, pad));
+  return alongHeight(alongLastAxis(y, correlationOperator(w, taps, pad)), correlationOperator(h, taps, pad));
 }
 
 /** One upsample-and-blur step on planar images; the output is (2h − oddH) × (2w − oddW). */
 export function upsampleBlurPlanar(y: tf.Tensor3D, odd: readonly [0 | 1, 0 | 1], taps: readonly number[]): tf.Tensor3D {
   const [h, , w] = y.shape;
-  return alongHeight(alongWidth(y, upsampleOperator(w, taps, odd[1])), upsampleOperator(h, taps, odd[0]));
+  return alongHeight(alongLastAxis(y, upsampleOperator(w, taps, odd[1])), upsampleOperator(h, taps, odd[0]));
 }
 
 function checkImage(x: tf.Tensor, fn: string): asserts x is tf.Tensor4D {

@@ -1,9 +1,9 @@
 // The working layout of the separable filters: a batch of P single-channel images held as [H, P, W].
 //
-// In this layout a filter along W is x.reshape([H·P, W])·A and a filter along H is Aᵀ·x.reshape([H, P·W]): both
-// are plain 2-D products (the fast path on wasm), and neither needs a transpose between the two passes. Batched
-// matMul and transposed operands are what wasm runs slowly, so the only transposes are at the NCHW boundary, and
-// none at all for a single image (P = 1).
+// In this layout a filter along W works on the rows of x.reshape([H·P, W]), and a short filter along H is one
+// product Aᵀ·x.reshape([H, P·W]) from the left: plain 2-D products (the fast path on wasm) with no transpose, and
+// none at the NCHW boundary for a single image (P = 1). A long axis H is transposed to the last place for the
+// blocked convolution and back.
 import { tf } from '../../runtime/tf.js';
 import type { AxisOperator } from './axis-operator.js';
 
@@ -34,11 +34,6 @@ export function alongLastAxisTransposed<T extends tf.Tensor>(y: T, op: AxisOpera
   const m = y.shape[y.rank - 1];
   const rows = y.size / m;
   return tf.reshape(op.applyTransposed(tf.reshape(y, [rows, m])), [...y.shape.slice(0, -1), op.n]) as T;
-}
-
-/** Applies op along W: [H, P, W] → [H, P, op.outSize]. */
-export function alongWidth(y: tf.Tensor3D, op: AxisOperator): tf.Tensor3D {
-  return alongLastAxis(y, op);
 }
 
 /**

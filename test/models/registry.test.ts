@@ -10,7 +10,19 @@ const expectedChannels: Record<string, number> = { linear: 2, 'on-off': 2 };
 describeEachBackend('model registry', () => {
   it('builds every built-in model from camelCase JSON options', async () => {
     const x = tf.randomUniform([1, 1, 20, 20], 0, 1, 'float32', 1) as tf.Tensor4D;
+    // models that take an image shape instead of a kernel, with the representation size they give
+    const shaped: Record<string, { options: object; input: number; outputRank: number }> = {
+      'steerable-pyramid': { options: { imageShape: [32, 32], height: 2 }, input: 32, outputRank: 3 },
+      'laplacian-pyramid': { options: { nScales: 2 }, input: 32, outputRank: 3 },
+      'portilla-simoncelli': { options: { imageShape: [64, 64], nScales: 2, spatialCorrWidth: 5 }, input: 64, outputRank: 3 },
+    };
     for (const name of Object.keys(builtinModels)) {
+      if (shaped[name]) {
+        const { options, input, outputRank } = shaped[name];
+        const y = await createModel(name, JSON.parse(JSON.stringify(options))).forward(tf.randomUniform([1, 1, input, input], 0, 1, 'float32', 2) as tf.Tensor4D);
+        expect(y.rank, name).toBe(outputRank);
+        continue;
+      }
       const options = name === 'identity' || name === 'linear' ? {} : JSON.parse('{"kernelSize": [7, 7], "cacheFilt": true}');
       if (name === 'identity') options.name = 'id';
       const model = createModel(name, options);

@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import { tf } from '../../../runtime/tf.js';
 import { jvpByDoubleVjp } from '../../../runtime/model.js';
 import { Rng, randUniform } from '../../../runtime/rng.js';
+import { captureWarnings } from '../../../runtime/warnings.js';
 import { msSsim, NLP, nlpd, normalizedLaplacianPyramid, ssim } from '../../../models/metrics/index.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { expectClose } from '../../helpers/compare.js';
@@ -83,11 +84,11 @@ async function expectSameGradients(
   expectClose(mine.gb, theirs.gb, { rtolOfMax: 2e-4, label: `${label} ∂img2` });
 }
 
-describeEachBackend('hand-written metric gradients', () => {
+describeEachBackend('hand-written metric gradients', (backend) => {
   it('ssim, for every weighting and padding, with respect to both images', async () => {
     const rng = new Rng(21);
-    const a = randUniform([2, 1, 30, 27], rng) as tf.Tensor4D;
-    const b = tf.clipByValue(tf.add(a, tf.mul(randUniform([2, 1, 30, 27], rng), 0.3)), 0, 1) as tf.Tensor4D;
+    const a = randUniform([2, 1, 24, 21], rng) as tf.Tensor4D;
+    const b = tf.clipByValue(tf.add(a, tf.mul(randUniform([2, 1, 24, 21], rng), 0.3)), 0, 1) as tf.Tensor4D;
     for (const weighted of [false, true]) {
       for (const pad of [false, 'reflect', 'constant', 'circular'] as Pad[]) {
         await expectSameGradients(
@@ -101,7 +102,8 @@ describeEachBackend('hand-written metric gradients', () => {
     }
   });
 
-  it('ssim on images long enough for the blocked products, and broadcast over batch', async () => {
+  // the cpu backend keeps to dense products; wasm switches to blocked convolutions from 64 samples
+  it.skipIf(backend === 'cpu')('ssim on images long enough for the blocked products, and broadcast over batch', async () => {
     const rng = new Rng(22);
     const a = randUniform([1, 1, 80, 96], rng) as tf.Tensor4D;
     const b = randUniform([3, 1, 80, 96], rng) as tf.Tensor4D;
@@ -149,7 +151,8 @@ describeEachBackend('hand-written metric gradients', () => {
       return terms.map((t, i) => tf.pow(tf.relu(t), powerFactors[i])).reduce((p, q) => tf.mul(p, q));
     };
     // float32 differences of the three means (~2e-6 each) grow through the powers
-    await expectSameGradients((x, y) => msSsim(x, y, { powerFactors }), reference, a, b, 'ms-ssim', 2e-5);
+    // (the coarsest scale, 12×13, warns that the window is 11 wide)
+    await captureWarnings(() => expectSameGradients((x, y) => msSsim(x, y, { powerFactors }), reference, a, b, 'ms-ssim', 2e-5));
   });
 
   it('nlpd, against autodiff through the normalized Laplacian pyramid', async () => {
