@@ -60,7 +60,11 @@ export abstract class TfjsModel implements Model {
   abstract tfjsForward(x: tf.Tensor4D, options?: ForwardOptions): tf.Tensor;
 
   async forward(x: tf.Tensor4D, options?: ForwardOptions): Promise<tf.Tensor> {
-    return tf.tidy(() => this.tfjsForward(x, options));
+    // the caller owns the result, so an identity-like model must not hand back the input tensor itself
+    return tf.tidy(() => {
+      const y = this.tfjsForward(x, options);
+      return y === x ? y.clone() : y;
+    });
   }
 
   async vjp(x: tf.Tensor4D, cotangent: tf.Tensor, options?: ForwardOptions): Promise<tf.Tensor4D> {

@@ -42,6 +42,17 @@ describeEachBackend('Model protocol', () => {
   });
 });
 
+describe('TfjsModel ownership', () => {
+  it('forward of an identity model returns a new tensor, so disposing it leaves the input alive', async () => {
+    const identity = modelFromFunction((x) => x, { name: 'identity' });
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 1, 2, 2]);
+    const y = await identity.forward(x);
+    expect(y).not.toBe(x);
+    y.dispose();
+    expect(Array.from(await x.data())).toEqual([1, 2, 3, 4]);
+  });
+});
+
 describe('Rng', () => {
   it('is reproducible from a seed and from a saved state', () => {
     const a = new Rng(42);
