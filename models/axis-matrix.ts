@@ -3,8 +3,9 @@
 // Why matrices: on wasm (XNNPACK) a 256×256 matMul takes ~2 ms, while a single-channel conv2d with a 31-tap kernel
 // and, worse, its input gradient are 5–50× slower. Padding folded into the matrix is exact for every mode and
 // needs no pad op (tf.mirrorPad's gradient is wrong in tfjs 4.22). tfjs would differentiate x·A through matMul's
-// transposed-operand path, which wasm runs ~10× slower than a plain product, so Aᵀ is kept as its own constant and
-// the gradients are given by hand; they are made of matMuls, so second-order gradients (jvp) work too.
+// transposed-operand path, which wasm runs 5–10× slower than a plain product, so Aᵀ is kept as its own constant and
+// each of the four products (x·A, x·Aᵀ, Aᵀ·x, A·x) is an autodiff node whose gradient is its partner product. The
+// gradient of a gradient, which jvp's double-vjp trick takes, is then again a plain product.
 import { tf } from '../runtime/tf.js';
 import { checkPadFits, samePaddingAmounts, type PadMode } from './padding.js';
 
@@ -23,24 +24,33 @@ function paddedSource(p: number, n: number, mode: PadMode): number {
   }
 }
 
+type Product = (x: tf.Tensor2D) => tf.Tensor2D;
+
 export class AxisMatrix {
   private readonly tensors = new Map<string, { a: tf.Tensor2D; aT: tf.Tensor2D }>();
-  private readonly rightFn: (x: tf.Tensor2D) => tf.Tensor2D;
-  private readonly leftFn: (x: tf.Tensor2D) => tf.Tensor2D;
+  /** x·A, x·Aᵀ, Aᵀ·x, A·x: the first two are each other's adjoints, and so are the last two. */
+  private readonly times: Product;
+  private readonly timesTransposed: Product;
+  private readonly transposedTimes: Product;
+  private readonly matrixTimes: Product;
 
   /** weights: row-major n×n, A[i][o] = weight of input sample i in output sample o. */
   constructor(
     readonly n: number,
     private readonly weights: Float64Array,
   ) {
-    this.rightFn = tf.customGrad<tf.Tensor2D>((...args) => {
-      const { a, aT } = this.constants();
-      return { value: tf.matMul(args[0] as tf.Tensor2D, a), gradFunc: (dy) => tf.matMul(dy, aT) };
-    });
-    this.leftFn = tf.customGrad<tf.Tensor2D>((...args) => {
-      const { a, aT } = this.constants();
-      return { value: tf.matMul(aT, args[0] as tf.Tensor2D), gradFunc: (dy) => tf.matMul(a, dy) };
-    });
+    this.times = this.product((x, { a }) => tf.matMul(x, a), () => this.timesTransposed);
+    this.timesTransposed = this.product((x, { aT }) => tf.matMul(x, aT), () => this.times);
+    this.transposedTimes = this.product((x, { aT }) => tf.matMul(aT, x), () => this.matrixTimes);
+    this.matrixTimes = this.product((x, { a }) => tf.matMul(a, x), () => this.transposedTimes);
+  }
+
+  /** A linear map as one autodiff node whose gradient is the adjoint map, itself such a node. */
+  private product(apply: (x: tf.Tensor2D, c: { a: tf.Tensor2D; aT: tf.Tensor2D }) => tf.Tensor2D, adjoint: () => Product): Product {
+    return tf.customGrad<tf.Tensor2D>((...args) => ({
+      value: apply(args[0] as tf.Tensor2D, this.constants()),
+      gradFunc: (dy) => adjoint()(dy as tf.Tensor2D),
+    }));
   }
 
   /** Created on first use on each backend, so no product copies a constant across backends. */
@@ -60,12 +70,12 @@ export class AxisMatrix {
 
   /** Filters each row: x [rows, n] → x·A. */
   right(x: tf.Tensor2D): tf.Tensor2D {
-    return this.rightFn(x);
+    return this.times(x);
   }
 
   /** Filters each column: x [n, cols] → Aᵀ·x. */
   left(x: tf.Tensor2D): tf.Tensor2D {
-    return this.leftFn(x);
+    return this.transposedTimes(x);
   }
 
   dispose(): void {

@@ -1,9 +1,10 @@
-// The 2-D DFT kernel behind fft2 / ifft2 and the steerable pyramid. It runs inside linear operators (untaped), so
-// it may use any op. Complex tensors are stacked: [2 (re, im), ...batch, h, w]. Each axis is a one-level
-// Cooley-Tukey split n = n1·n2 done as two small real matmuls with 2×2-block complex matrices and a twiddle
-// multiply (O(n·(n1+n2)) instead of O(n²)); short or prime axes use the dense block DFT matrix. Every fftshift,
-// sign and norm is folded into the constants, which are cached per backend. bench/fft.ts has the measurements
-// behind this choice (a JavaScript FFT on dataSync'ed data was not faster end to end, and blocks GPU backends).
+// The 2-D DFT kernel behind fft2 / ifft2, made of tfjs ops so that tensors stay on their backend (GPU backends
+// included). It runs inside linear operators (untaped), so it may use any op. Complex tensors are stacked:
+// [2 (re, im), ...batch, h, w]. Each axis is a one-level Cooley-Tukey split n = n1·n2 done as two small real
+// matmuls with 2×2-block complex matrices and a twiddle multiply (O(n·(n1+n2)) instead of O(n²)); short or prime
+// axes use the dense block DFT matrix. Every fftshift, sign and norm is folded into the constants, which are
+// cached per backend. bench/fft.ts has the measurements behind this choice. Kernels that run in JavaScript anyway
+// (the steerable pyramid) use array-fft.ts instead, which is faster on the CPU.
 import { tf } from '../../runtime/tf.js';
 
 /**

@@ -1,15 +1,18 @@
 // plenoptic's SteerablePyramidFreq: a steerable pyramid built in the Fourier domain (circular boundaries).
-// Analysis runs as linear operators over the differentiable matmul FFTs of models/fourier (steerable-analysis.ts);
-// all fftshifts are folded into the transforms and all mask chains into one mask per band (steerable-constants.ts).
+// The analysis, the reconstruction and their gradients are plain-JavaScript kernels on float64 arrays
+// (steerable-frame.ts), each wrapped as one linear-operator node of the tfjs graph whose gradient is the adjoint
+// kernel. As for Portilla-Simoncelli, the same code runs on every backend; on wasm it is 2–3× faster than the
+// same transforms as tfjs ops. Every mask chain is multiplied out once (steerable-constants.ts), and every
+// fftshift and crop is an index table.
 import { tf } from '../../runtime/tf.js';
 import { TfjsModel, type ForwardOptions, type Scale } from '../../runtime/model.js';
 import { ValueError } from '../../runtime/errors.js';
 import { warn } from '../../runtime/warnings.js';
-import { fft2, ifft2Real, type FftNorm } from '../fourier/fft2.js';
+import type { FftNorm } from '../fourier/fft2.js';
 import type { Complex } from '../fourier/complex.js';
-import { takeSlice } from '../fourier/linear-operator.js';
-import { disposeSteerableConstants, steerableConstants, type ScaleConstants, type SteerableConstants } from './steerable-constants.js';
-import { steerableAnalysis, type SteerableAnalysis } from './steerable-analysis.js';
+import { linearOperator, takeSlice, type LinearOperator } from '../fourier/linear-operator.js';
+import { steerableConstants, type SteerableConstants } from './steerable-constants.js';
+import { analyze, makeFrame, synthesize, type PartLayout } from './steerable-frame.js';
 import { bandKey, isComplexBand, type PyramidBand, type PyramidCoeffs, type PyramidKey } from './pyramid-coeffs.js';
 import { checkReconBands, checkReconLevels, selectScales } from './steerable-args.js';
 import { concatLastAxis, convertPyrToTensor, convertTensorToPyr, type PyrInfo } from './steerable-convert.js';
@@ -63,7 +66,8 @@ export class SteerablePyramidFreq extends TfjsModel {
   readonly pyrSize = new Map<PyramidKey, [number, number]>();
 
   private readonly constants: SteerableConstants;
-  private readonly analysis: SteerableAnalysis;
+  /** Analysis and reconstruction operators, by layout. */
+  private readonly operators = new Map<string, LinearOperator>();
 
   constructor(imageShape: readonly number[], options: SteerablePyramidOptions = {}) {
     super();
@@ -104,33 +108,42 @@ export class SteerablePyramidFreq extends TfjsModel {
     this.fftNorm = tightFrame ? 'ortho' : 'backward';
     this.scales = ['residual_lowpass', ...Array.from({ length: this.numScales }, (_, i) => this.numScales - 1 - i), 'residual_highpass'];
     this.constants = steerableConstants(this.imageShape, this.numScales, order, this.twidth, isComplex, downsample, tightFrame);
-    this.analysis = steerableAnalysis(this.constants, this.imageShape, this.fftNorm, isComplex);
   }
 
   /**
    * The coefficients with each scale's orientations stacked (plenoptic ≥ 2.0 layout): the cheapest form for
-   * models built on the pyramid, such as Portilla-Simoncelli.
+   * models built on the pyramid.
    */
   forwardScales(x: tf.Tensor4D, options: ForwardOptions = {}): PyramidScales {
     this.checkInput(x);
     const wanted = selectScales(options.scales, this.numScales);
+    const { layout, size } = this.scalesLayout(wanted);
+    const [b, c] = x.shape;
     const out: PyramidScales = { bands: new Map() };
     const parts = tf.tidy(() => {
-      const spectrum = this.analysis.spectrum(x);
-      const result: tf.Tensor[] = [];
-      if (wanted.has('residual_highpass')) result.push(this.analysis.highpass(spectrum));
-      for (let i = 0; i < this.numScales; i++) if (wanted.has(i)) result.push(this.analysis.scale[i](spectrum));
-      if (wanted.has('residual_lowpass')) result.push(this.analysis.lowpass(spectrum));
-      return result;
+      const flat = this.analysisOperator(`scales|${[...wanted]}`, layout, size, (bb, cc) => [bb, cc, size])(x);
+      // [P, size] views of the flat coefficients, one slice per stored plane block
+      const take = (offset: number, length: number, shape: number[]) => takeSlice(flat, [b * c, size], [0, offset], [b * c, length], [b, c, ...shape]);
+      // a scale's orientations are contiguous: its block starts at orientation 0
+      return layout.flatMap(({ part, re, im }) => {
+        if (part === 'highpass') return [[take(re, this.imageShape[0] * this.imageShape[1], this.imageShape)]];
+        if (part === 'lowpass') return [[take(re, this.constants.lowpassGrid.shape[0] * this.constants.lowpassGrid.shape[1], this.constants.lowpassGrid.shape)]];
+        if (part[1] !== 0) return [];
+        const [h, w] = this.constants.scaleGrids[part[0]].shape;
+        const stacked = [this.numOrientations, h, w];
+        const n = this.numOrientations * h * w;
+        return [im === undefined ? [take(re, n, stacked)] : [take(re, n, stacked), take(im, n, stacked)]];
+      });
     });
     let next = 0;
-    if (wanted.has('residual_highpass')) out.highpass = parts[next++];
-    for (let i = 0; i < this.numScales; i++) {
-      if (!wanted.has(i)) continue;
-      const t = parts[next++];
-      out.bands.set(i, this.isComplex ? splitStacked(t) : t);
+    for (const { part } of layout) {
+      if (part === 'highpass') out.highpass = parts[next++][0];
+      else if (part === 'lowpass') out.lowpass = parts[next++][0];
+      else if (part[1] === 0) {
+        const [re, im] = parts[next++];
+        out.bands.set(part[0], im ? { re, im } : re);
+      }
     }
-    if (wanted.has('residual_lowpass')) out.lowpass = parts[next++];
     return out;
   }
 
@@ -164,20 +177,15 @@ export class SteerablePyramidFreq extends TfjsModel {
    * (complex pyramids) their imaginary parts, then the lowpass, each band flattened row-major.
    */
   tfjsForward(x: tf.Tensor4D, options?: ForwardOptions): tf.Tensor {
-    return tf.tidy(() => {
-      if (!this.downsample) return convertPyrToTensor(this.forwardPyramid(x, options), true).tensor as tf.Tensor;
-      const byScale = this.forwardScales(x, options);
-      const [b, c] = x.shape;
-      const flat = (t: tf.Tensor) => tf.reshape(t, [b, c, -1]);
-      const pieces: tf.Tensor[] = [];
-      if (byScale.highpass) pieces.push(flat(byScale.highpass));
-      for (const stacked of byScale.bands.values()) {
-        if (isComplexBand(stacked)) pieces.push(flat(stacked.re), flat(stacked.im));
-        else pieces.push(flat(stacked));
-      }
-      if (byScale.lowpass) pieces.push(flat(byScale.lowpass));
-      return pieces.length === 1 ? pieces[0] : concatLastAxis(pieces);
-    });
+    this.checkInput(x);
+    const wanted = selectScales(options?.scales, this.numScales);
+    if (this.downsample) {
+      const { layout, size } = this.scalesLayout(wanted);
+      return this.analysisOperator(`scales|${[...wanted]}`, layout, size, (b, c) => [b, c, size])(x);
+    }
+    const { layout, size } = this.channelsLayout(wanted);
+    const [h, w] = this.imageShape;
+    return this.analysisOperator(`channels|${[...wanted]}`, layout, size, (b, c) => [b, (c * size) / (h * w), h, w])(x);
   }
 
   /** Reconstructs the image (B, C, H, W) from all or some of the coefficients of a full forward call. */
@@ -193,46 +201,35 @@ export class SteerablePyramidFreq extends TfjsModel {
     }
     const levels = checkReconLevels(options.levels ?? 'all', this.numScales);
     const bands = checkReconBands(options.bands ?? 'all', this.numOrientations);
-    return tf.tidy(() => this.synthesise(coeffs, levels, bands));
-  }
-
-  private synthesise(coeffs: PyramidCoeffs, levels: Scale[], bands: number[]): tf.Tensor4D {
-    const opts = { norm: this.fftNorm, centered: true };
-    const c = this.constants;
     const lowpass = coeffs.get('residual_lowpass') as tf.Tensor;
     const [batch, channels] = lowpass.shape as number[];
-    // R_S = F(lowpass); R_i = pad(R_{i+1}·lomask_i) + i^order·Σ_b F(band_ib)·mask_ib; out = R_0·lo0 + F(hp)·hi0.
-    let recon: Complex | null = levels.includes('residual_lowpass') ? fft2(lowpass, null, opts) : null;
-    for (let i = this.numScales - 1; i >= 0; i--) {
-      const sc = c.scales[i];
-      if (recon) recon = upOneScale(recon, sc);
-      if (!levels.includes(i) || bands.length === 0) continue;
-      const selected = bands.map((b) => coeffs.get(bandKey(i, b))!);
-      const complexBands = isComplexBand(selected[0]);
-      const f = fft2(
-        tf.stack(selected.map((band) => (isComplexBand(band) ? band.re : band))),
-        complexBands ? tf.stack(selected.map((band) => (band as Complex).im)) : null,
-        opts,
-      );
-      // The masks are constants, so gathering them needs no gradient (wasm has none for gather).
-      const masks = bands.length === this.numOrientations ? sc.synthesisMasks : tf.gather(sc.synthesisMasks, bands);
-      let summed: Complex = { re: tf.sum(tf.mul(f.re, masks), 0), im: tf.sum(tf.mul(f.im, masks), 0) };
-      if (c.synthesisUnit.imaginary) summed = { re: tf.neg(summed.im), im: summed.re };
-      recon = recon ? { re: tf.add(recon.re, summed.re), im: tf.add(recon.im, summed.im) } : summed;
+    // The parts in the order they are flattened into the operator's input, with their offsets there.
+    const layout: PartLayout[] = [];
+    const planes: tf.Tensor[] = [];
+    let size = 0;
+    const add = (band: PyramidBand, part: PartLayout['part']) => {
+      const n = (isComplexBand(band) ? band.re : band).size / (batch * channels);
+      if (isComplexBand(band)) {
+        layout.push({ part, re: size, im: size + n });
+        planes.push(band.re, band.im);
+        size += 2 * n;
+      } else {
+        layout.push({ part, re: size });
+        planes.push(band);
+        size += n;
+      }
+    };
+    if (levels.includes('residual_highpass')) add(coeffs.get('residual_highpass')!, 'highpass');
+    for (let i = 0; i < this.numScales; i++) {
+      if (levels.includes(i)) for (const b of bands) add(coeffs.get(bandKey(i, b))!, [i, b]);
     }
-    const parts: tf.Tensor[][] = [[], []];
-    if (recon) {
-      parts[0].push(tf.mul(recon.re, c.lo0mask));
-      parts[1].push(tf.mul(recon.im, c.lo0mask));
-    }
-    if (levels.includes('residual_highpass')) {
-      const f = fft2(coeffs.get('residual_highpass') as tf.Tensor, null, opts);
-      parts[0].push(tf.mul(f.re, c.hi0mask));
-      parts[1].push(tf.mul(f.im, c.hi0mask));
-    }
-    if (parts[0].length === 0) return tf.zeros([batch, channels, ...this.imageShape]);
-    const sum = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : tf.addN(ts));
-    return ifft2Real(sum(parts[0]), sum(parts[1]), opts) as tf.Tensor4D;
+    if (levels.includes('residual_lowpass')) add(lowpass, 'lowpass');
+    if (layout.length === 0) return tf.zeros([batch, channels, ...this.imageShape]);
+    return tf.tidy(() => {
+      const flat = planes.map((t) => tf.reshape(t, [batch, channels, -1]));
+      const input = flat.length === 1 ? flat[0] : concatLastAxis(flat);
+      return this.reconOperator(`recon|${levels}|${bands}`, layout, size)(input) as tf.Tensor4D;
+    });
   }
 
   static convertPyrToTensor(coeffs: PyramidCoeffs, splitComplex = false): { tensor: tf.Tensor | Complex; info: PyrInfo } {
@@ -262,34 +259,94 @@ export class SteerablePyramidFreq extends TfjsModel {
     }
   }
 
-  override dispose(): void {
-    disposeSteerableConstants(this.constants);
+  /** Highpass, then per scale the K real planes and (complex) the K imaginary planes, then lowpass. */
+  private scalesLayout(wanted: Set<Scale>): { layout: PartLayout[]; size: number } {
+    const layout: PartLayout[] = [];
+    let size = 0;
+    const [H, W] = this.imageShape;
+    if (wanted.has('residual_highpass')) {
+      layout.push({ part: 'highpass', re: 0 });
+      size += H * W;
+    }
+    for (let i = 0; i < this.numScales; i++) {
+      if (!wanted.has(i)) continue;
+      const [h, w] = this.constants.scaleGrids[i].shape;
+      const block = this.numOrientations * h * w;
+      for (let b = 0; b < this.numOrientations; b++) {
+        layout.push({ part: [i, b], re: size + b * h * w, im: this.isComplex ? size + block + b * h * w : undefined });
+      }
+      size += this.isComplex ? 2 * block : block;
+    }
+    if (wanted.has('residual_lowpass')) {
+      const [h, w] = this.constants.lowpassGrid.shape;
+      layout.push({ part: 'lowpass', re: size });
+      size += h * w;
+    }
+    return { layout, size };
   }
-}
 
-/** The next-coarser reconstruction spectrum, low-passed and placed at the centre of this scale's grid. */
-function upOneScale(recon: Complex, sc: ScaleConstants): Complex {
-  const [h, w] = sc.shape;
-  const place = (t: tf.Tensor) => {
-    const m = tf.mul(t, sc.synthesisLomask);
-    if (m.shape[2] === h && m.shape[3] === w) return m;
-    return tf.pad(m, [
-      [0, 0],
-      [0, 0],
-      [sc.loStart[0], h - sc.loEnd[0]],
-      [sc.loStart[1], w - sc.loEnd[1]],
-    ]);
-  };
-  return { re: place(recon.re), im: place(recon.im) };
-}
+  /** plenoptic's convertPyrToTensor channels (every band at the image size): highpass, bands (real, imaginary), lowpass. */
+  private channelsLayout(wanted: Set<Scale>): { layout: PartLayout[]; size: number } {
+    const plane = this.imageShape[0] * this.imageShape[1];
+    const layout: PartLayout[] = [];
+    let size = 0;
+    const add = (part: PartLayout['part'], complex: boolean) => {
+      layout.push({ part, re: size, im: complex ? size + plane : undefined });
+      size += complex ? 2 * plane : plane;
+    };
+    if (wanted.has('residual_highpass')) add('highpass', false);
+    for (let i = 0; i < this.numScales; i++) {
+      if (wanted.has(i)) for (let b = 0; b < this.numOrientations; b++) add([i, b], this.isComplex);
+    }
+    if (wanted.has('residual_lowpass')) add('lowpass', false);
+    return { layout, size };
+  }
 
-/** {re, im} of a stacked [2, ...] tensor (the two slices are contiguous). */
-function splitStacked(t: tf.Tensor): Complex {
-  const [, ...rest] = t.shape as number[];
-  const size = t.size / 2;
-  const out = { re: takeSlice(t, [2, size], [0, 0], [1, size], rest), im: takeSlice(t, [2, size], [1, 0], [1, size], rest) };
-  t.dispose();
-  return out;
+  /** x [B, C, H, W] → coefficients of shape coeffShape(B, C), one node whose gradient is the adjoint kernel. */
+  private analysisOperator(key: string, layout: PartLayout[], size: number, coeffShape: (b: number, c: number) => number[]): LinearOperator {
+    let op = this.operators.get(key);
+    if (!op) {
+      const frame = makeFrame(this.constants, this.constants.analysis, this.fftNorm, true, layout, size);
+      const [H, W] = this.imageShape;
+      op = linearOperator(
+        1,
+        ([x]) => tf.tensor(analyze(frame, x.dataSync(), x.size / (H * W), false), coeffShape(x.shape[0], x.shape[1] as number)),
+        (g) => {
+          const [b] = g.shape;
+          return [tf.tensor4d(synthesize(frame, g.dataSync(), g.size / size, true), [b, g.size / size / b, H, W])];
+        },
+      );
+      this.operators.set(key, op);
+    }
+    return op;
+  }
+
+  /** Coefficients [B, C, size] → images [B, C, H, W], one node whose gradient is the adjoint kernel. */
+  private reconOperator(key: string, layout: PartLayout[], size: number): LinearOperator {
+    let op = this.operators.get(key);
+    if (!op) {
+      const frame = makeFrame(this.constants, this.constants.synthesis, this.fftNorm, false, layout, size);
+      const [H, W] = this.imageShape;
+      op = linearOperator(
+        1,
+        ([c]) => {
+          const [b, ch] = c.shape;
+          return tf.tensor4d(synthesize(frame, c.dataSync(), b * ch, false), [b, ch, H, W]);
+        },
+        (g) => {
+          const [b, ch] = g.shape;
+          return [tf.tensor3d(analyze(frame, g.dataSync(), b * ch, true), [b, ch, size])];
+        },
+      );
+      this.operators.set(key, op);
+    }
+    return op;
+  }
+
+  /** Drops the cached operators (they hold only JavaScript arrays, rebuilt on demand). */
+  override dispose(): void {
+    this.operators.clear();
+  }
 }
 
 /** Orientation b of [B, C, K, h, w] as [B, C, h, w]. */

@@ -164,6 +164,54 @@ describeEachBackend('SteerablePyramidFreq', () => {
     pyr.dispose();
   });
 
+  it('batches and channels are independent images, whatever batch the pyramid saw before', () => {
+    for (const downsample of [true, false]) {
+      const pyr = new SteerablePyramidFreq([16, 16], { isComplex: true, order: 1, height: 2, downsample });
+      const single = image(16, 16, 31);
+      const one = pyr.tfjsForward(single);
+      const batch = image(16, 16, 32, 2, 3);
+      const many = pyr.tfjsForward(batch);
+      expect(many.shape).toEqual([2, one.shape[1] * 3, ...one.shape.slice(2)]);
+      const perImage = one.size;
+      const manyData = many.dataSync();
+      const manyFlat = batch.dataSync();
+      for (const p of [0, 4]) {
+        const alone = pyr.tfjsForward(tf.tensor4d(manyFlat.slice(p * 256, (p + 1) * 256), [1, 1, 16, 16]));
+        expectClose(manyData.slice(p * perImage, (p + 1) * perImage), alone.dataSync(), { atol: 1e-6, label: `image ${p} (downsample ${downsample})` });
+        alone.dispose();
+      }
+      tf.dispose([single, one, batch, many]);
+      pyr.dispose();
+    }
+  });
+
+  it('reconPyr’s gradient is its adjoint: <∇_c <reconPyr(c), y>, d> = <reconPyr(d), y> (complex, downsampled)', () => {
+    const pyr = new SteerablePyramidFreq([32, 16], { isComplex: true, order: 3, height: 2 });
+    const y = image(32, 16, 21);
+    const c = pyr.forwardPyramid(image(32, 16, 22));
+    const d = pyr.forwardPyramid(image(32, 16, 23));
+    const keys = [...c.keys()];
+    const planes = (coeffs: PyramidCoeffs) =>
+      keys.flatMap((k) => {
+        const b = coeffs.get(k)!;
+        return isComplexBand(b) ? [b.re, b.im] : [b];
+      });
+    const rebuild = (ps: tf.Tensor[]): PyramidCoeffs => {
+      let next = 0;
+      return new Map(keys.map((k) => [k, isComplexBand(c.get(k)!) ? { re: ps[next++], im: ps[next++] } : ps[next++]]));
+    };
+    const [lhs, rhs] = tf.tidy(() => {
+      const grads = tf.grads((...ps: tf.Tensor[]) => tf.sum(tf.mul(pyr.reconPyr(rebuild(ps)), y)))(planes(c));
+      const dPlanes = planes(d);
+      const inner = tf.addN(grads.map((g, i) => tf.sum(tf.mul(g, dPlanes[i]))));
+      return [inner.dataSync()[0], tf.sum(tf.mul(pyr.reconPyr(d), y)).dataSync()[0]];
+    });
+    expect(Math.abs(lhs - rhs)).toBeLessThan(1e-5 * Math.abs(rhs));
+    [c, d].forEach(disposeCoeffs);
+    y.dispose();
+    pyr.dispose();
+  });
+
   it('vjp through tfjsForward (complex, downsampled) matches float32 central differences', async () => {
     const pyr = new SteerablePyramidFreq([16, 16], { isComplex: true, order: 2, height: 2 });
     const x = image(16, 16, 8);
