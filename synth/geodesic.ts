@@ -13,7 +13,6 @@ import { pixelChangeConvergence } from './convergence.js';
 import { penalizeRange } from './objectives.js';
 import { fromSaved, toSaved, type SaveState } from './synthesis.js';
 import type { SavedSynthesis } from './serialization.js';
-import { optimizerStateFromSaved, optimizerStateToSaved } from './optimizers/persist.js';
 import { deviationFromLine, makeStraightLine, sampleBrownianBridge } from './straightness.js';
 import { diagnoseGeodesic, type GeodesicDiagnostics } from './geodesic-diagnostics.js';
 
@@ -295,13 +294,12 @@ export class Geodesic extends OptimizedSynthesis {
       image_b: await toSaved(this.imageB),
       pixelfade: await toSaved(this.pixelfade),
       geodesic: await toSaved(this.interior),
-      ...optimizerStateToSaved(loop.optimizerState),
+      ...loop.tensors,
     };
     this.storedStepEnergy.forEach((data, i) => (tensors[`step_energy.${i}`] = { shape: [this.nSteps], data }));
     this.storedDevFromLine.forEach((data, i) => (tensors[`dev_from_line.${i}`] = { shape: [this.nSteps + 1, 2], data }));
     const meta = {
       ...loop.meta,
-      optimizer: loop.optimizerState ? { kind: loop.optimizerState.kind, config: loop.optimizerState.config, scalars: loop.optimizerState.scalars } : null,
       nSteps: this.nSteps,
       initialSequence: this.initialSequence,
       storedCount: this.storedStepEnergy.length,
@@ -338,7 +336,7 @@ export class Geodesic extends OptimizedSynthesis {
     const count = (saved.meta.storedCount as number) ?? 0;
     this.storedStepEnergy = Array.from({ length: count }, (_, i) => saved.tensors[`step_energy.${i}`].data);
     this.storedDevFromLine = Array.from({ length: count }, (_, i) => saved.tensors[`dev_from_line.${i}`].data);
-    this.restoreLoopState(saved, optimizerStateFromSaved(saved));
+    this.restoreLoopState(saved);
   }
 
   /** Releases the tensors this object holds (not the model). */

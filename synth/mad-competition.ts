@@ -9,7 +9,6 @@ import { lossConvergence } from './convergence.js';
 import { penalizeRange } from './objectives.js';
 import { fromSaved, toSaved, type SaveState } from './synthesis.js';
 import type { SavedSynthesis } from './serialization.js';
-import { optimizerStateFromSaved, optimizerStateToSaved } from './optimizers/persist.js';
 import { metricFingerprint, metricScalar, metricValueAndGrad, resolveMetric, type MetricLike } from './mad-metrics.js';
 import { balancingLambda, pythonFloat } from './mad-lambda.js';
 
@@ -288,13 +287,12 @@ export class MADCompetition extends OptimizedSynthesis {
       image: await toSaved(this.image),
       initial_image: await toSaved(this._initialImage),
       mad_image: await toSaved(this._madImage),
-      ...optimizerStateToSaved(loop.optimizerState),
+      ...loop.tensors,
     };
     this._savedMadImage.forEach((data, i) => (tensors[`saved_mad_image.${i}`] = { shape: this.image.shape.slice(), data }));
     return {
       meta: {
         ...loop.meta,
-        optimizer: loop.optimizerState ? { kind: loop.optimizerState.kind, config: loop.optimizerState.config, scalars: loop.optimizerState.scalars } : null,
         minmax: this.minmax,
         initialNoise: this.initialNoise,
         metricTradeoffLambda: this.metricTradeoffLambda,
@@ -350,7 +348,7 @@ export class MADCompetition extends OptimizedSynthesis {
     this._referenceMetricLoss = (m.referenceMetricLoss as number[]).slice();
     const count = (m.savedMadImageCount as number) ?? 0;
     this._savedMadImage = Array.from({ length: count }, (_, i) => saved.tensors[`saved_mad_image.${i}`].data);
-    this.restoreLoopState(saved, optimizerStateFromSaved(saved));
+    this.restoreLoopState(saved);
   }
 
   /** Releases the tensors this object holds, and the metric wrappers it made (never the metrics or models passed in). */

@@ -9,7 +9,6 @@ import { lossConvergence } from './convergence.js';
 import { lossFunctions, penalizeRange, type LossFunction } from './objectives.js';
 import { fromSaved, toSaved, type SaveState } from './synthesis.js';
 import type { SavedSynthesis } from './serialization.js';
-import { optimizerStateFromSaved, optimizerStateToSaved } from './optimizers/persist.js';
 
 export interface MetamerOptions extends OptimizedSynthesisOptions {
   /** Compares representations; a name ('mse', 'l2Norm', 'relativeMse') or a function. Default 'mse'. */
@@ -194,13 +193,12 @@ export class Metamer extends OptimizedSynthesis {
       image: await toSaved(this.image),
       target_representation: await toSaved(this.targetRepresentation),
       metamer: await toSaved(this._metamer),
-      ...optimizerStateToSaved(loop.optimizerState),
+      ...loop.tensors,
     };
     this._savedMetamer.forEach((data, i) => (tensors[`saved_metamer.${i}`] = { shape: this.image.shape.slice(), data }));
     return {
       meta: {
         ...loop.meta,
-        optimizer: loop.optimizerState ? { kind: loop.optimizerState.kind, config: loop.optimizerState.config, scalars: loop.optimizerState.scalars } : null,
         lossFunction: this.lossFunctionName ?? { custom: this.lossFunction.name || 'anonymous' },
         savedMetamerCount: this._savedMetamer.length,
         model: this.model.name,
@@ -241,7 +239,7 @@ export class Metamer extends OptimizedSynthesis {
     metamer.dispose();
     const count = (saved.meta.savedMetamerCount as number) ?? 0;
     this._savedMetamer = Array.from({ length: count }, (_, i) => saved.tensors[`saved_metamer.${i}`].data);
-    this.restoreLoopState(saved, optimizerStateFromSaved(saved));
+    this.restoreLoopState(saved);
   }
 
   /** Releases the tensors this object holds (not the model). */

@@ -4,7 +4,8 @@ import { warn } from '../runtime/warnings.js';
 import { ProgressBar, reportProgress, type RunOptions } from '../runtime/progress.js';
 import { Synthesis } from './synthesis.js';
 import { Adam } from './optimizers/adam.js';
-import type { Optimizer, OptimizerState } from './optimizers/optimizer.js';
+import type { Optimizer, SavedTensor } from './optimizers/optimizer.js';
+import { optimizerStateFromSaved, optimizerStateToSaved } from './optimizers/persist.js';
 import type { Scheduler } from './optimizers/scheduler.js';
 import { createOptimizerFromState } from './optimizers/registry.js';
 import type { SavedSynthesis } from './serialization.js';
@@ -185,8 +186,9 @@ export abstract class OptimizedSynthesis extends Synthesis {
     return loss;
   }
 
-  /** The loop's state for save(): histories, optimizer, scheduler. */
-  protected async loopState(): Promise<{ meta: Record<string, unknown>; optimizerState: OptimizerState | null }> {
+  /** The loop's state for save(): histories, optimizer (its settings in meta, its tensors apart), scheduler. */
+  protected async loopState(): Promise<{ meta: Record<string, unknown>; tensors: Record<string, SavedTensor> }> {
+    const optimizerState = this._optimizer ? await this._optimizer.getState() : null;
     return {
       meta: {
         rangePenaltyLambda: this.rangePenaltyLambda,
@@ -196,13 +198,15 @@ export abstract class OptimizedSynthesis extends Synthesis {
         pixelChangeNorm: this._pixelChangeNorm,
         storeProgress: this._storeProgress,
         scheduler: this._scheduler ? { kind: this._scheduler.kind, state: this._scheduler.getState() } : null,
+        optimizer: optimizerState ? { kind: optimizerState.kind, config: optimizerState.config, scalars: optimizerState.scalars } : null,
       },
-      optimizerState: this._optimizer ? await this._optimizer.getState() : null,
+      tensors: optimizerStateToSaved(optimizerState),
     };
   }
 
-  protected restoreLoopState(saved: SavedSynthesis, optimizerState: OptimizerState | null): void {
+  protected restoreLoopState(saved: SavedSynthesis): void {
     const m = saved.meta;
+    const optimizerState = optimizerStateFromSaved(saved);
     this._losses = (m.losses as number[]).slice();
     this._gradientNorm = (m.gradientNorm as number[]).slice();
     this._pixelChangeNorm = (m.pixelChangeNorm as number[]).slice();
