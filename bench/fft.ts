@@ -8,6 +8,7 @@ import { fft2, dft2Spec } from '../models/fourier/fft2.js';
 import { dft2 } from '../models/fourier/dft2-kernel.js';
 import type { Complex } from '../models/fourier/complex.js';
 import type { Bench, BenchResult } from './types.js';
+import { bestOf } from './reference.js';
 
 type Fft2 = (re: tf.Tensor, im: tf.Tensor) => Complex;
 
@@ -113,23 +114,6 @@ function jsKernelFft2(): Fft2 {
     const [yr, yi] = tf.unstack(op(re, im));
     return { re: yr, im: yi };
   };
-}
-
-/** Best wall-clock and best process-CPU milliseconds of `runs` calls after one warm-up: on a shared machine
- *  CPU time is the steadier of the two (wasm runs on one thread). */
-function bestOf(fn: () => void, runs: number): { wall: number; cpu: number } {
-  fn();
-  let wall = Infinity;
-  let cpu = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    fn();
-    const c = process.cpuUsage(c0);
-    wall = Math.min(wall, performance.now() - t0);
-    cpu = Math.min(cpu, (c.user + c.system) / 1000);
-  }
-  return { wall, cpu };
 }
 
 type Timing = { wall: number; cpu: number };

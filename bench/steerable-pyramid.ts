@@ -6,24 +6,10 @@ import { useBackend } from '../runtime/backend.js';
 import { Rng, randUniform } from '../runtime/rng.js';
 import { SteerablePyramidFreq } from '../models/pyramids/steerable.js';
 import type { Bench, BenchResult } from './types.js';
+import { bestOf } from './reference.js';
 
 /** Best wall-clock and best process-CPU milliseconds of `runs` calls after one warm-up: on a shared machine
  *  CPU time is the steadier of the two (wasm runs on one thread). */
-function bestOf(fn: () => void, runs: number): { wall: number; cpu: number } {
-  fn();
-  let wall = Infinity;
-  let cpu = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    fn();
-    const c = process.cpuUsage(c0);
-    wall = Math.min(wall, performance.now() - t0);
-    cpu = Math.min(cpu, (c.user + c.system) / 1000);
-  }
-  return { wall, cpu };
-}
-
 export const bench: Bench = {
   description: 'SteerablePyramidFreq 256², height 4, order 3 on wasm: forward and forward+backward (best of 7 runs)',
   async run(): Promise<BenchResult> {
