@@ -63,7 +63,10 @@ export async function measure(fn: () => Promise<void>, runs = 3, warmup = 1): Pr
   return { wall: median(walls), cpu: median(cpus) };
 }
 
-/** Best wall and CPU milliseconds of a synchronous call over `runs` runs, after one warm-up call. */
+/**
+ * Best wall-clock and best process-CPU milliseconds of `runs` synchronous calls after one warm-up: on a shared
+ * machine CPU time is the steadier of the two (wasm runs on one thread).
+ */
 export function bestOf(fn: () => void, runs: number): { wall: number; cpu: number } {
   fn();
   let wall = Infinity;

@@ -8,8 +8,6 @@ import { SteerablePyramidFreq } from '../models/pyramids/steerable.js';
 import type { Bench, BenchResult } from './types.js';
 import { bestOf } from './reference.js';
 
-/** Best wall-clock and best process-CPU milliseconds of `runs` calls after one warm-up: on a shared machine
- *  CPU time is the steadier of the two (wasm runs on one thread). */
 export const bench: Bench = {
   description: 'SteerablePyramidFreq 256², height 4, order 3 on wasm: forward and forward+backward (best of 7 runs)',
   async run(): Promise<BenchResult> {
