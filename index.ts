@@ -63,7 +63,6 @@ export { resnet18Preset } from './adapters/resnet18.js';
 export { IMAGENET_MEAN, IMAGENET_STD } from './adapters/preprocess.js';
 export { compareLayers, type CompareLayersOptions, type LayerComparison, type LayerComparisonRow } from './adapters/compare-layers.js';
 export { plotLayerComparison } from './adapters/compare-layers-figure.js';
-export { withOrtGradients } from './adapters/ort-gradients.js';
 export { OrtModel, onnxGraphModel, type OrtModelOptions } from './onnx/autodiff/ort-model.js';
 export { GradientRuleError } from './onnx/autodiff/rule.js';
 export { nodesWithoutGradient, buildVjpModel, buildJvpModel } from './onnx/autodiff/driver.js';

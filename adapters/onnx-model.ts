@@ -1,16 +1,17 @@
-// An exported network as a Model: load, preprocess, tap a layer, run. forward runs on onnxruntime when it is
-// present (fast path) and on the tfjs interpreter otherwise; vjp and jvp (and tfjsForward, which lets synthesis
-// differentiate in one pass) always use the interpreter.
+// An exported network as a Model: load, preprocess, tap a layer, run. By default everything runs on onnxruntime
+// (forward, and vjp / jvp through generated gradient graphs, onnx/autodiff) when it is installed; the tfjs
+// interpreter is the fallback and the reference ('tfjs' executor), and only it offers tfjsForward (synthesis
+// then differentiates loss∘model in one tfjs pass; with onnxruntime it asks for forward + vjp instead).
 import { ValueError } from '../runtime/errors.js';
-import type { ForwardOptions } from '../runtime/model.js';
-import { onnxruntimeStatus, type OrtSessionOptions } from '../runtime/onnxruntime.js';
+import type { Model } from '../runtime/model.js';
+import { onnxruntimeStatus, type ExecutionProvider } from '../runtime/onnxruntime.js';
 import { tf } from '../runtime/tf.js';
+import { OrtModel, type OrtModelOptions } from '../onnx/autodiff/ort-model.js';
 import { decodeModel } from '../onnx/decode.js';
 import { encodeModel } from '../onnx/encode.js';
 import { InterpretedModel } from '../onnx/interpreter/model.js';
 import type { Dim, OnnxModelIR } from '../onnx/ir.js';
 import { pruneToOutputs, withGraph } from '../onnx/ir.js';
-import { OrtForward } from '../onnx/ort-executor.js';
 import { inferShapes } from '../onnx/shape-inference.js';
 import { checkSupported } from '../onnx/support.js';
 import { layerEntries, resolveLayer, type LayerEntry, type LayerPreset } from './layers.js';
@@ -27,10 +28,15 @@ export interface LoadOnnxOptions extends PreprocessOptions {
    * preset name ("relu3_3"). Default: the graph's first output.
    */
   output?: string;
-  /** Where forward runs: 'ort' (onnxruntime; the default when it is installed) or 'tfjs'. */
+  /**
+   * What runs forward, vjp and jvp: 'ort' (onnxruntime with generated gradient graphs; the default when it is
+   * installed) or 'tfjs' (the interpreter).
+   */
   executor?: Executor;
-  /** onnxruntime provider(s); see runtime/onnxruntime.ts. */
-  executionProvider?: OrtSessionOptions['executionProvider'];
+  /** onnxruntime provider(s); default PLENOPTIC_ORT_EP, else the seam's choice (see runtime/onnxruntime.ts). */
+  executionProvider?: OrtModelOptions['executionProvider'];
+  /** onnxruntime intra-op threads per session; default PLENOPTIC_ORT_THREADS, else onnxruntime's own choice. */
+  intraOpNumThreads?: number;
   /** Friendly layer names of a known architecture. */
   preset?: LayerPreset | 'vgg16' | 'resnet18';
   name?: string;
@@ -45,11 +51,13 @@ function presetOf(preset: LoadOnnxOptions['preset']): LayerPreset | undefined {
   return found;
 }
 
-export class OnnxModel extends InterpretedModel {
+export class OnnxModel implements Model {
   private readonly checkedShapes = new Set<string>();
+  /** Present only on the 'tfjs' executor: the interpreter differentiated by tfjs itself. */
+  readonly tfjsForward?: (x: tf.Tensor4D) => tf.Tensor;
 
   private constructor(
-    name: string,
+    readonly name: string,
     /** The network with preprocessing, whole: what listLayers looks at. */
     readonly fullModel: OnnxModelIR,
     /** The network with preprocessing, truncated at the tapped value: what runs and what saveTappedModel writes. */
@@ -57,16 +65,34 @@ export class OnnxModel extends InterpretedModel {
     /** The layer name as given (or the graph output). */
     readonly layer: string,
     readonly preset: LayerPreset | undefined,
-    private readonly ort: OrtForward | null,
-    /** How forward runs, in words (executor, provider, and why). */
-    readonly executorInfo: string,
+    /** The tfjs interpreter of the tapped network: the 'tfjs' executor, and the 'ort' one's fallback. */
+    private readonly interpreter: InterpretedModel,
+    private readonly ort: OrtModel | null,
+    /** Why this executor (requested, default, or why onnxruntime could not be used). */
+    private readonly executorReason: string,
   ) {
-    super(name, tappedModel, tappedModel.graph.outputs[0].name);
+    if (!ort) {
+      this.tfjsForward = (x: tf.Tensor4D) => {
+        this.checkInput(x);
+        this.checkSize(x.shape);
+        return interpreter.tfjsForward(x);
+      };
+    }
   }
 
-  /** The executor forward uses. */
+  /** The executor forward, vjp and jvp use. */
   get executor(): Executor {
     return this.ort ? 'ort' : 'tfjs';
+  }
+
+  /** onnxruntime's provider ('cpu', 'cuda', 'webgpu', 'wasm') once a session ran; null on the tfjs executor or before. */
+  get executionProvider(): ExecutionProvider | null {
+    return this.ort?.executionProvider ?? null;
+  }
+
+  /** How the model runs, in words (executor, provider, and why). */
+  get executorInfo(): string {
+    return this.ort ? `${this.ort.description} (${this.executorReason})` : `tfjs interpreter (${this.executorReason})`;
   }
 
   /** Channels the model takes (1 when loaded with grayToRgb). */
@@ -91,10 +117,11 @@ export class OnnxModel extends InterpretedModel {
     const layer = options.output ?? decoded.graph.outputs[0].name;
     const tap = resolveLayer(full.graph, layer, preset);
     const tapped = withGraph(full, pruneToOutputs(full.graph, [tap]));
-    const { ort, info } = await forwardExecutor(tapped, options);
     const base = label.split(/[\\/]/).pop()!.replace(/\.onnx$/, '');
     const name = options.name ?? (options.output ? `${base}#${options.output}` : base);
-    return new OnnxModel(name, full, tapped, layer, preset, ort, info);
+    const interpreter = new InterpretedModel(name, tapped, tapped.graph.outputs[0].name);
+    const { ort, reason } = await chooseExecutor(name, tapped, interpreter, options);
+    return new OnnxModel(name, full, tapped, layer, preset, interpreter, ort, reason);
   }
 
   private checkInput(x: tf.Tensor): void {
@@ -127,38 +154,52 @@ export class OnnxModel extends InterpretedModel {
     this.checkedShapes.add(key);
   }
 
-  override tfjsForward(x: tf.Tensor4D): tf.Tensor {
+  private executorFor(x: tf.Tensor): Model {
     this.checkInput(x);
     this.checkSize(x.shape);
-    return super.tfjsForward(x);
+    return this.ort ?? this.interpreter;
   }
 
-  override async forward(x: tf.Tensor4D, options?: ForwardOptions): Promise<tf.Tensor> {
-    if (!this.ort) return super.forward(x, options);
-    this.checkInput(x);
-    this.checkSize(x.shape);
-    return this.ort.run(x);
+  async forward(x: tf.Tensor4D): Promise<tf.Tensor> {
+    return this.executorFor(x).forward(x);
   }
 
-  override dispose(): void {
-    super.dispose();
-    void this.ort?.dispose();
+  async vjp(x: tf.Tensor4D, cotangent: tf.Tensor): Promise<tf.Tensor4D> {
+    return this.executorFor(x).vjp(x, cotangent);
+  }
+
+  async jvp(x: tf.Tensor4D, tangent: tf.Tensor4D): Promise<tf.Tensor> {
+    return this.executorFor(x).jvp(x, tangent);
+  }
+
+  dispose(): void {
+    this.ort?.dispose();
+    this.interpreter.dispose();
   }
 }
 
-async function forwardExecutor(model: OnnxModelIR, options: LoadOnnxOptions): Promise<{ ort: OrtForward | null; info: string }> {
+async function chooseExecutor(
+  name: string,
+  model: OnnxModelIR,
+  interpreter: InterpretedModel,
+  options: LoadOnnxOptions,
+): Promise<{ ort: OrtModel | null; reason: string }> {
   const wanted = options.executor;
   if (wanted !== undefined && wanted !== 'ort' && wanted !== 'tfjs') {
     throw new ValueError(`executor must be 'ort' or 'tfjs', got '${String(wanted)}'.`);
   }
-  if (wanted === 'tfjs') return { ort: null, info: 'tfjs interpreter (requested)' };
+  if (wanted === 'tfjs') return { ort: null, reason: 'requested' };
   const status = await onnxruntimeStatus();
   if (!status.available) {
     if (wanted === 'ort') throw new ValueError(`executor 'ort' was requested but onnxruntime is not available: ${status.reason}`);
-    return { ort: null, info: `tfjs interpreter (onnxruntime unavailable: ${status.reason})` };
+    return { ort: null, reason: `onnxruntime unavailable: ${status.reason}` };
   }
-  const ort = await OrtForward.create(model, { executionProvider: options.executionProvider });
-  return { ort, info: ort.description };
+  const ort = await OrtModel.create(name, model, {
+    executionProvider: options.executionProvider,
+    intraOpNumThreads: options.intraOpNumThreads,
+    fallback: interpreter,
+  });
+  return { ort, reason: wanted === 'ort' ? 'requested' : 'default' };
 }
 
 /**

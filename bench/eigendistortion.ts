@@ -1,24 +1,17 @@
 // Power-method eigendistortions of the pretrained LuminanceGainControl on einstein 256², k = 1, 50 iterations for
 // the top and 50 for the bottom (plenoptic: stop_criterion = -1, so both runs use all their iterations).
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { tf } from '../runtime/tf.js';
 import { Rng } from '../runtime/rng.js';
 import { loadNpy } from '../images/files.js';
 import { sineGrating } from '../images/procedural.js';
 import { LuminanceGainControl } from '../models/frontend.js';
 import { Eigendistortion } from '../synth/eigendistortion.js';
-import { referenceSeconds, timeMedian } from './reference.js';
+import { projectRoot, referenceSeconds, timeMedian } from './reference.js';
 import type { Bench } from './types.js';
 
 const itemKey = 'eigendistortion_power_LG_256_k1_2x50it';
-
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 async function einsteinOrStandIn(): Promise<{ image: tf.Tensor4D; note: string }> {
   const path = resolve(projectRoot(), '..', 'shared', 'fixtures', 'images', 'einstein.npy');

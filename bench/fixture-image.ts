@@ -1,17 +1,11 @@
 // Benches use plenoptic's photos from ../shared/fixtures when present (the reference timings used them), else a
 // built-in procedural image of the same size.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { tf } from '../runtime/tf.js';
 import { parseNpy, npyToTensor } from '../images/npy.js';
 import { builtinImage } from '../images/procedural.js';
-
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
+import { projectRoot } from './reference.js';
 
 export function benchImage(fixtureName: string, fallback: string, size = 256): { image: tf.Tensor4D; source: string } {
   const path = resolve(projectRoot(), '..', 'shared', 'fixtures', 'images', `${fixtureName}.npy`);

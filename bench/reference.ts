@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // bench/ runs from dist/bench after the build, so look for the project root by its package.json.
-function projectRoot(): string {
+export function projectRoot(): string {
   let dir = here;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;

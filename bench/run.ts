@@ -7,7 +7,7 @@ import { ensureBackend } from '../runtime/backend.js';
 import type { Bench, BenchResult } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const infrastructure = new Set(['run', 'types', 'reference', 'fixture-image', 'onnx-architectures']);
+const infrastructure = new Set(['run', 'types', 'reference', 'fixture-image', 'onnx-architectures', 'torch-reference']);
 
 function available(): string[] {
   return readdirSync(here)

@@ -17,7 +17,7 @@ const spec: CommandSpec = {
     { name: 'out', type: 'string', value: 'Y.npy', required: true, description: 'where to write the output (float32 .npy)' },
     { name: 'grad', type: 'string', value: 'G.npy', description: 'also write d/dinput of 0.5·sum(output²), through the tfjs interpreter' },
     { name: 'layer', type: 'string', value: 'L', description: "tap this layer instead of the graph's output: a PyTorch module path, ONNX node or value name, or a preset name" },
-    { name: 'executor', type: 'string', value: 'ort|tfjs', description: 'forward pass on onnxruntime or the tfjs interpreter (default: onnxruntime when installed)' },
+    { name: 'executor', type: 'string', value: 'ort|tfjs', description: 'run forward and gradients on onnxruntime or on the tfjs interpreter (default: onnxruntime when installed)' },
     { name: 'preprocess', type: 'string', value: 'imagenet|none', default: 'none', description: 'normalize [0, 1] images with the ImageNet mean and std first' },
     { name: 'gray-to-rgb', type: 'flag', description: 'repeat 1-channel inputs over the three input channels' },
     { name: 'preset', type: 'string', value: 'vgg16|resnet18', description: 'friendly layer names for --layer (relu3_3, layer2, ...)' },

@@ -4,7 +4,9 @@
 // - vjp / jvp at an image met for the first time: one fused graph computing the forward pass and the product;
 // - a second product at the same image: the forward graph that also returns the activations and masks the
 //   products need, kept for that image, then a product-only graph reading them; every further product there runs
-//   only the product-only graph (an eigendistortion's Fisher products all linearize at one image).
+//   only the product-only graph (an eigendistortion's Fisher products all linearize at one image);
+// - forward, once products have been asked for: that same capturing forward graph, so the product that follows
+//   at the image (a synthesis step is forward then vjp) runs product-only instead of repeating the forward pass.
 // Where no product graph can be generated (an op without a gradient rule), vjp and jvp fall back, with a warning,
 // to the tfjs interpreter, which stays the reference for both. There is deliberately no tfjsForward: synthesis then
 // asks for forward + vjp instead of differentiating the (much slower) interpreter itself.
@@ -23,7 +25,7 @@ import { warn } from '../../runtime/warnings.js';
 import { encodeModel } from '../encode.js';
 import { InterpretedModel } from '../interpreter/model.js';
 import type { OnnxModelIR } from '../ir.js';
-import { withOpenSpatialSize } from '../ort-executor.js';
+import { withOpenSpatialSize } from '../open-spatial-size.js';
 import { nodesWithoutGradient } from './driver.js';
 import { buildGradientGraphs, type GradientGraphs } from './linearization.js';
 import { GradientRuleError } from './rule.js';
@@ -31,10 +33,7 @@ import { GradientRuleError } from './rule.js';
 export interface OrtModelOptions {
   /** onnxruntime provider(s); default PLENOPTIC_ORT_EP, else the seam's choice (see runtime/onnxruntime.ts). */
   executionProvider?: OrtSessionOptions['executionProvider'];
-  /**
-   * Intra-op threads of each session. Default: PLENOPTIC_ORT_THREADS, else 1: on small hosts shared with other
-   * work a second thread mostly competes for the same cores (and the PyTorch reference timings use one thread).
-   */
+  /** Intra-op threads of each session. Default: PLENOPTIC_ORT_THREADS, else onnxruntime's own choice (every core). */
   intraOpNumThreads?: number;
   /** Runs vjp / jvp where no product graph can be generated. Default: the tfjs interpreter of the same graph. */
   fallback?: Model;
@@ -63,9 +62,9 @@ interface Captured extends Seen {
 /** Shapes whose graphs and sessions are kept; synthesis uses one or two. */
 const SHAPE_CACHE_SIZE = 3;
 
-function defaultThreads(): number {
+function defaultThreads(): number | undefined {
   const fromEnv = typeof process !== 'undefined' ? Number(process.env?.PLENOPTIC_ORT_THREADS) : NaN;
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 1;
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
 }
 
 function sameValues(a: Float32Array, b: Float32Array): boolean {
@@ -79,6 +78,10 @@ export class OrtModel implements Model {
   private captured: Captured | null = null;
   /** The image of the last product computed by a fused graph. */
   private lastProduct: Seen | null = null;
+  /** Whether vjp or jvp has been called: from then on forward keeps what the products read. */
+  private productsAsked = false;
+  /** How many times each graph ran ('forward', 'vjp', 'linearize', 'vjp at linearization', ...): for profiling. */
+  readonly graphRuns = new Map<string, number>();
   private fallbackModel: Model | null;
   /** Whether the fallback was made here (and is disposed here). */
   private readonly ownsFallback: boolean;
@@ -126,7 +129,8 @@ export class OrtModel implements Model {
   get description(): string {
     const where = this.provider ? `onnxruntime ${this.provider} (${this.providerReason})` : 'onnxruntime (no session yet)';
     const products = this.unsupported ? `vjp/jvp on the tfjs interpreter (${this.unsupported})` : 'vjp/jvp from generated gradient graphs';
-    return `${where}; ${products}; ${this.sessionOptions.intraOpNumThreads} intra-op thread(s)`;
+    const threads = this.sessionOptions.intraOpNumThreads;
+    return `${where}; ${products}; ${threads ? `${threads} intra-op thread(s)` : "onnxruntime's default intra-op threads"}`;
   }
 
   private get output(): string {
@@ -180,6 +184,7 @@ export class OrtModel implements Model {
       });
       entry.sessions.set(role, session);
     }
+    this.graphRuns.set(role, (this.graphRuns.get(role) ?? 0) + 1);
     return (await session).run(feeds);
   }
 
@@ -212,6 +217,7 @@ export class OrtModel implements Model {
     const entry = this.entry(x.shape);
     const graphs = entry.graphs;
     if (!graphs) return null;
+    this.productsAsked = true;
     const seen = await this.image(x, entry);
     const vectorData = { data: (await vector.data()) as Float32Array, dims: vector.shape };
     const repeated = !!this.lastProduct && this.lastProduct.key === seen.key && sameValues(this.lastProduct.image, seen.image);
@@ -235,7 +241,7 @@ export class OrtModel implements Model {
     const entry = this.entry(x.shape);
     const graphs = entry.graphs;
     const seen = await this.image(x, entry);
-    const kept = graphs && (await this.linearized(entry, graphs, seen, false));
+    const kept = graphs && (await this.linearized(entry, graphs, seen, this.productsAsked));
     let y: OrtTensorData;
     if (kept) y = kept[graphs.linearization.output];
     else if (graphs) y = (await this.run(entry, 'forward', graphs.forward, { [graphs.linearization.input]: { data: seen.image, dims: seen.dims } }))[graphs.linearization.output];

@@ -29,7 +29,7 @@ const image = (shape: [number, number, number, number], seed: number) => tf.tens
 
 describeEachBackend('OrtModel', () => {
   it('answers forward, vjp and jvp as the interpreter does, whichever graphs serve them', async () => {
-    const model = await OrtModel.create('cnn', network, { executionProvider: 'cpu' });
+    const model = await OrtModel.create('cnn', network, { executionProvider: 'cpu', intraOpNumThreads: 1 });
     const reference = new InterpretedModel('cnn', network, 'y');
     const shapes: [number, number, number, number][] = [[1, 2, 9, 9], [2, 2, 12, 10], [1, 2, 9, 9]];
     for (const [k, shape] of shapes.entries()) {
@@ -51,6 +51,22 @@ describeEachBackend('OrtModel', () => {
     }
     expect(model.executionProvider).toBe('cpu');
     expect(model.description).toMatch(/onnxruntime cpu.*generated gradient graphs.*1 intra-op thread/);
+    model.dispose();
+    reference.dispose();
+  });
+
+  it('in a synthesis loop (forward then vjp at each new image) runs the forward pass once per step', async () => {
+    const model = await OrtModel.create('cnn', network, { executionProvider: 'cpu' });
+    const reference = new InterpretedModel('cnn', network, 'y');
+    for (let step = 0; step < 4; step++) {
+      const x = image([1, 2, 9, 9], 40 + step);
+      const y = await model.forward(x);
+      await expectTensorClose(y, await reference.forward(x), { atol: 1e-6, label: `forward, step ${step}` });
+      await expectTensorClose(await model.vjp(x, y), await reference.vjp(x, y), { atol: 1e-5, label: `vjp, step ${step}` });
+    }
+    // Step 0 knows of no products yet: plain forward, fused vjp. Then each step captures and runs product-only.
+    expect(Object.fromEntries(model.graphRuns)).toEqual({ forward: 1, vjp: 1, linearize: 3, 'vjp at linearization': 3 });
+    expect(model.description).toMatch(/onnxruntime's default intra-op threads/);
     model.dispose();
     reference.dispose();
   });
