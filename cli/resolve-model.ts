@@ -1,6 +1,6 @@
 import type { Model } from '../runtime/model.js';
 import { builtinModels, createModel, type ModelOptions } from '../models/registry.js';
-import { loadOnnxModel, type LoadOnnxOptions } from '../adapters/onnx-model.js';
+import { loadOnnxModel, OnnxModel, type LoadOnnxOptions } from '../adapters/onnx-model.js';
 import { UsageError } from './args.js';
 
 /** An ONNX file, optionally with the output to use: 'net.onnx' or 'net.onnx#layer3'. */
@@ -56,4 +56,9 @@ export async function resolveModel(spec: string, rawOptions?: unknown, context: 
   } catch (e) {
     throw new UsageError(`cannot build model '${spec}' with options ${JSON.stringify(options)}: ${(e as Error).message}`);
   }
+}
+
+/** For summaries: how an ONNX network ran (executor, onnxruntime provider, threads); nothing for other models. */
+export function onnxExecution(model: Model | undefined): { onnxExecution?: string } {
+  return model instanceof OnnxModel ? { onnxExecution: model.executorInfo } : {};
 }

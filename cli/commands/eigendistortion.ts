@@ -10,7 +10,7 @@ import type { CommandSpec, ParsedArgs } from '../args.js';
 import { argumentErrorsAsUsage, asUsage, TerminalProgress, type Command } from '../command.js';
 import { OutputFolder } from '../output-folder.js';
 import { resolveImage } from '../resolve-image.js';
-import { resolveModel } from '../resolve-model.js';
+import { onnxExecution, resolveModel } from '../resolve-model.js';
 import { atLeast, oneOf } from '../optimizer-options.js';
 
 const methods = { power: 'power', exact: 'exact', 'randomized-svd': 'randomizedSvd' } as const;
@@ -135,7 +135,7 @@ export const eigendistortionCommand: Command = {
       const spectrum = { method: settings.method, k: settings.k, inputDim: e.inputDim, outputDim: e.outputDim, eigenindex, eigenvalues };
       await out.text('eigenvalues.json', JSON.stringify(spectrum, null, 2) + '\n');
       await e.save(out.path('eigendistortion.plnt'));
-      await out.summary({ model: o.model, modelOptions: o.options ?? {}, image: o.image, ...spectrum, messages: e.messages, seconds, backend: backend.name, seed: settings.seed });
+      await out.summary({ model: o.model, modelOptions: o.options ?? {}, image: o.image, ...spectrum, messages: e.messages, seconds, backend: backend.name, ...onnxExecution(model), seed: settings.seed });
       const ends = eigenindex.map((index, i) => `λ[${index}] = ${eigenvalues[i].toExponential(4)}`).join(', ');
       io.stdout.write(`eigendistortion (${settings.method}, ${e.inputDim} pixels) in ${seconds.toFixed(1)} s on ${backend.name}: ${ends}\n${out.report()}`);
     } finally {

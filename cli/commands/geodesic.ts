@@ -9,7 +9,7 @@ import type { CommandSpec } from '../args.js';
 import { asUsage, TerminalProgress, type Command } from '../command.js';
 import { OutputFolder } from '../output-folder.js';
 import { resolveImage } from '../resolve-image.js';
-import { resolveModel } from '../resolve-model.js';
+import { onnxExecution, resolveModel } from '../resolve-model.js';
 import { atLeast, makeOptimizer, oneOf, optimizerChoice, optimizerOptionSpecs } from '../optimizer-options.js';
 
 const spec: CommandSpec = {
@@ -127,6 +127,7 @@ export const geodesicCommand: Command = {
         messages: geodesic.messages,
         seconds,
         backend: backend.name,
+        ...onnxExecution(model),
         seed,
         optimizer: geodesic.optimizer?.kind ?? null,
         storeProgress: geodesic.storeProgress,

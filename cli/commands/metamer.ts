@@ -14,7 +14,7 @@ import { writeBytesFile, writePng, writeSvg } from '../../display/node.js';
 import { UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { asUsage, type CliIo, type Command } from '../command.js';
 import { resolveImage } from '../resolve-image.js';
-import { resolveModel } from '../resolve-model.js';
+import { onnxExecution, resolveModel } from '../resolve-model.js';
 import { atLeast, makeOptimizer, oneOf, optimizerChoice, optimizerOptionSpecs, type OptimizerChoice } from '../optimizer-options.js';
 
 /** Everything a metamer run needs, as the command line gives it. */
@@ -214,6 +214,7 @@ export async function runMetamer(config: MetamerRunConfig, io: CliIo): Promise<M
       finalLoss: losses.length ? losses[losses.length - 1] : null,
       seconds,
       backend: backend.name,
+      ...onnxExecution(model),
       seed: config.seed,
       optimizer: metamer.optimizer?.kind ?? null,
       learningRate: metamer.optimizer?.learningRate ?? null,

@@ -67,6 +67,11 @@ describeFixtures('plenoptic compare-layers and FILE.onnx#LAYER in the synthesis 
     await e.synthesize({ maxIter: 3, rng: new Rng(1), progressBar: false });
     expect(spectrum.eigenvalues).toEqual(Array.from(await e.eigenvalues!.data()));
     expect(spectrum.inputDim).toBe(256);
+    // Summaries say where an ONNX network ran.
+    for (const command of ['metamer', 'geodesic', 'eigendistortion']) {
+      const summary = JSON.parse(await readFile(join(dir, command, 'summary.json'), 'utf8'));
+      expect(summary.onnxExecution, command).toMatch(/^onnxruntime cpu .*generated gradient graphs/);
+    }
     tf.dispose(x);
     e.dispose();
     model.dispose();
