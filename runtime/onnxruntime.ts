@@ -56,12 +56,19 @@ const knownProviders: ExecutionProvider[] = ['cpu', 'cuda', 'webgpu', 'wasm'];
 
 let loaded: Promise<{ module: OrtModule; name: string } | { error: string }> | null = null;
 
+/**
+ * Node tries onnxruntime-node, then onnxruntime-web, by a specifier bundlers leave alone (both are external to the
+ * Node build, and onnxruntime-node must not reach a browser bundle). In a browser the specifier is literal, so
+ * the page's bundler includes onnxruntime-web and its WebAssembly files.
+ */
 async function loadModule(): Promise<{ module: OrtModule; name: string } | { error: string }> {
-  const candidates = isNode ? ['onnxruntime-node', 'onnxruntime-web'] : ['onnxruntime-web'];
   const failures: string[] = [];
-  for (const name of candidates) {
+  const attempts: [string, () => Promise<unknown>][] = isNode
+    ? ['onnxruntime-node', 'onnxruntime-web'].map((name) => [name, () => import(/* @vite-ignore */ name)])
+    : [['onnxruntime-web', () => import('onnxruntime-web')]];
+  for (const [name, load] of attempts) {
     try {
-      const imported = (await import(/* @vite-ignore */ name)) as OrtModule & { default?: OrtModule };
+      const imported = (await load()) as OrtModule & { default?: OrtModule };
       const module = imported.InferenceSession ? imported : imported.default;
       if (module?.InferenceSession) return { module, name };
       failures.push(`${name}: no InferenceSession export`);

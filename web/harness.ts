@@ -79,6 +79,7 @@ export interface PageState {
   losses: number[];
   iterations: number;
   seconds: number;
+  onnxExecution: string;
   error: string | null;
 }
 

@@ -55,19 +55,24 @@ interface AppState {
   iterations: number;
   /** Wall-clock seconds spent in synthesize() calls (rendering included) since Run. */
   seconds: number;
+  /** How an ONNX model runs (onnxruntime-web's provider, or the tfjs interpreter); '' for built-in models. */
+  onnxExecution: string;
   error: string | null;
 }
-const app: AppState = { state: 'loading', backend: '', backendReason: '', losses: [], iterations: 0, seconds: 0, error: null };
+const app: AppState = { state: 'loading', backend: '', backendReason: '', losses: [], iterations: 0, seconds: 0, onnxExecution: '', error: null };
 (window as unknown as { plenopticApp: AppState }).plenopticApp = app;
 
 let droppedImage: Blob | null = null;
 let onnxBytes: Uint8Array | null = null;
+/** The ONNX network of the current job, if it uses one: its provider is known once a session has run. */
+let onnxModel: { executorInfo: string } | null = null;
 let job: { synth: Metamer | MADCompetition | Eigendistortion; total: number; done: number; first: boolean } | null = null;
 let stopRequested = false;
 let controller: AbortController | null = null;
 
 function setStatus(text: string): void {
-  ui.status.textContent = `backend: ${app.backend} (${app.backendReason})\n${text}`;
+  const onnx = app.onnxExecution ? `\nONNX model: ${app.onnxExecution}` : '';
+  ui.status.textContent = `backend: ${app.backend} (${app.backendReason})${onnx}\n${text}`;
 }
 
 function fill(select: HTMLSelectElement, values: string[], selected?: string): void {
@@ -99,7 +104,9 @@ async function chosenModel(imageShape: number[]): Promise<Model> {
   if (ui.model.value !== 'onnx') return createModel(ui.model.value, JSON.parse(ui.options.value || '{}'));
   if (!onnxBytes) throw new Error('Choose an .onnx file first.');
   const { loadOnnxModel } = await import('../adapters/onnx-model.js');
-  return loadOnnxModel(onnxBytes, { output: ui.layer.value || undefined, grayToRgb: imageShape[1] === 1 });
+  const model = await loadOnnxModel(onnxBytes, { output: ui.layer.value || undefined, grayToRgb: imageShape[1] === 1 });
+  onnxModel = model;
+  return model;
 }
 
 function synthesizedImage(): tf.Tensor | null {
@@ -113,6 +120,7 @@ function synthesizedImage(): tf.Tensor | null {
 async function render(): Promise<void> {
   const s = job?.synth;
   if (!s) return;
+  app.onnxExecution = onnxModel?.executorInfo ?? '';
   app.losses = s instanceof Eigendistortion ? Array.from((await s.eigenvalues?.data()) ?? []) : s.losses;
   const image = synthesizedImage();
   if (image) await drawTensor(ui.synthesized, image);
@@ -127,6 +135,8 @@ async function start(): Promise<void> {
   app.error = null;
   app.iterations = 0;
   app.seconds = 0;
+  app.onnxExecution = '';
+  onnxModel = null;
   const image = await targetImage();
   await drawTensor(ui.target, image);
   const total = Number(ui.iterations.value);
@@ -210,6 +220,14 @@ async function init(): Promise<void> {
   }
   if (params.get('iterations')) ui.iterations.value = params.get('iterations')!;
   if (params.get('options')) ui.options.value = params.get('options')!;
+  // ?onnx=URL (served beside the page) preloads a network, ?layer=NAME taps it: for links and scripted runs.
+  const onnxUrl = params.get('onnx');
+  if (onnxUrl) {
+    const response = await fetch(onnxUrl);
+    if (!response.ok) throw new Error(`could not fetch ${onnxUrl}: HTTP ${response.status}`);
+    await useOnnxFile(new Uint8Array(await response.arrayBuffer()), params.get('layer') ?? undefined);
+    ui.model.value = 'onnx';
+  }
   const choice = await selectBrowserBackend(ui.backend.value || null);
   app.backend = choice.name;
   app.backendReason = choice.reason;
@@ -258,16 +276,22 @@ ui.drop.addEventListener('drop', (e) => {
   droppedImage = e.dataTransfer?.files?.[0] ?? null;
   if (droppedImage) setStatus(`image: ${(droppedImage as File).name}`);
 });
+/** Keeps an .onnx file's bytes and lists its layers in the layer menu. */
+async function useOnnxFile(bytes: Uint8Array, selectedLayer?: string): Promise<void> {
+  onnxBytes = bytes;
+  const { loadOnnxModel, listLayers } = await import('../adapters/onnx-model.js');
+  // The interpreter suffices to list layers: no onnxruntime session is needed for that.
+  const whole = await loadOnnxModel(bytes, { grayToRgb: true, executor: 'tfjs' });
+  const layers = listLayers(whole, [1, 1, Number(ui.size.value), Number(ui.size.value)]);
+  whole.dispose();
+  fill(ui.layer, ['', ...layers.map((l) => l.name)], selectedLayer);
+}
+
 ui.onnxFile.addEventListener('change', async () => {
   const file = ui.onnxFile.files?.[0];
   if (!file) return;
-  onnxBytes = new Uint8Array(await file.arrayBuffer());
   try {
-    const { loadOnnxModel, listLayers } = await import('../adapters/onnx-model.js');
-    const whole = await loadOnnxModel(onnxBytes, { grayToRgb: true });
-    const layers = listLayers(whole, [1, 1, Number(ui.size.value), Number(ui.size.value)]);
-    whole.dispose?.();
-    fill(ui.layer, ['', ...layers.map((l) => l.name)]);
+    await useOnnxFile(new Uint8Array(await file.arrayBuffer()));
   } catch (e) {
     setStatus(`error reading ${file.name}: ${(e as Error).message}`);
   }
