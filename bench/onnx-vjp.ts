@@ -70,8 +70,9 @@ async function timeProbeBlock(): Promise<number> {
   return seconds;
 }
 
-async function timeEigendistortion(): Promise<{ seconds: number; cpu: number; eigenvalues: number[]; steps: number }> {
-  const model = await OrtModel.create('vgg16_relu3_3', vgg16Features(16), { intraOpNumThreads: 1 });
+/** With onnxruntime's default threads (every core; PLENOPTIC_ORT_THREADS overrides): what a user's run gets. */
+async function timeEigendistortion(): Promise<{ seconds: number; cpu: number; eigenvalues: number[]; steps: number; threads: string }> {
+  const model = await OrtModel.create('vgg16_relu3_3', vgg16Features(16));
   const image = tf.tensor4d(new Rng(2).normalArray(3 * 64 * 64).map((v) => 0.5 + 0.1 * v), [1, 3, 64, 64]);
   const t0 = performance.now();
   const cpuStart = process.cpuUsage();
@@ -85,7 +86,8 @@ async function timeEigendistortion(): Promise<{ seconds: number; cpu: number; ei
   e.dispose();
   image.dispose();
   model.dispose();
-  return { seconds, cpu: (cpu.user + cpu.system) / 1e6, eigenvalues, steps };
+  const threads = process.env.PLENOPTIC_ORT_THREADS ?? "onnxruntime's default";
+  return { seconds, cpu: (cpu.user + cpu.system) / 1e6, eigenvalues, steps, threads };
 }
 
 const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
@@ -124,7 +126,7 @@ export const bench: Bench = {
         `host speed: VGG16 block 1 forward at 128² takes ${ms(block)} here vs 6.5 ms in ort-grad-probe.md (${slowdown.toFixed(2)}x)`,
         line('VGG16 features[:16] 1x3x128x128', vgg.timing, torch.vgg16Features16),
         line('ResNet18 1x3x224x224', resnet.timing, torch.resnet18),
-        `eigendistortion (power, k=2, default maxIter 1000) on VGG16 relu3_3 at 64x64: ${eigen.seconds.toFixed(1)} s (CPU ${eigen.cpu.toFixed(1)} s, ` +
+        `eigendistortion (power, k=2, default maxIter 1000) on VGG16 relu3_3 at 64x64, intra-op threads: ${eigen.threads}: ${eigen.seconds.toFixed(1)} s (CPU ${eigen.cpu.toFixed(1)} s, ` +
           `${eigen.steps} Fisher-product steps, ${ms(eigen.seconds / eigen.steps)} each; target < 120 s)${torchEigen}; ` +
           `eigenvalues ${eigen.eigenvalues.map((v) => v.toExponential(3)).join(', ')}`,
       ].join('\n  '),
