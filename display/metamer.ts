@@ -9,6 +9,7 @@ import { fittingZoom, imshow } from './imshow.js';
 import { lossCurve, type LossCurveOptions } from './line-plot.js';
 import { pixelHistogram } from './histogram.js';
 import { plotRepresentation, type YLimit } from './representation.js';
+import { checkStatusPanels, statusPanels, type StatusPanelOptions } from './status-panels.js';
 import type { VRange } from './vrange.js';
 
 export const statusPlots = ['display_metamer', 'plot_loss', 'plot_representation_error', 'plot_pixel_values'] as const;
@@ -152,7 +153,7 @@ export async function plotPixelValues(metamer: Metamer, options: MetamerImageOpt
   }
 }
 
-export interface SynthesisStatusOptions extends MetamerImageOptions {
+export interface SynthesisStatusOptions extends MetamerImageOptions, StatusPanelOptions {
   /** y limits of the representation error (see RepresentationErrorOptions). */
   ylim?: YLimit;
   /** vrange of the metamer image (default 'indep1'). */
@@ -160,21 +161,7 @@ export interface SynthesisStatusOptions extends MetamerImageOptions {
   /** Zoom of the metamer image; default the largest that fits its panel. */
   zoom?: number;
   plotRepresentationErrorAsRgb?: boolean;
-  /** Panels, shown in the fixed order of `statusPlots`; default the first three. */
-  includedPlots?: readonly string[];
-  /** Relative panel widths by plot name (default 1 each). */
-  widthRatios?: Readonly<Record<string, number>>;
-  /** Pixels per unit of width ratio, and the panels' height (default 400). */
-  panelSize?: number;
-}
-
-function checkPlotNames(names: Iterable<string>, what: string): void {
-  const allowed = [...statusPlots, 'misc'];
-  const bad = [...names].filter((n) => !allowed.includes(n));
-  if (bad.length) {
-    const list = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
-    throw new ValueError(`${what} contained value(s) ${list(bad)}! Only ${list(allowed)} are permissible!`);
-  }
+  // includedPlots: default the first three of statusPlots; widthRatios: default 1 each.
 }
 
 interface StatusFrame {
@@ -184,9 +171,7 @@ interface StatusFrame {
 }
 
 async function statusFigure(metamer: Metamer, frame: StatusFrame, options: SynthesisStatusOptions): Promise<Figure> {
-  const included = statusPlots.filter((p) => (options.includedPlots ?? statusPlots.slice(0, 3)).includes(p));
-  const size = options.panelSize ?? 400;
-  const widthOf = (p: StatusPlot) => Math.round(size * (options.widthRatios?.[p] ?? 1));
+  const { included, widthOf, height: size } = statusPanels(statusPlots, options, { included: statusPlots.slice(0, 3) });
   const panels: Figure[] = [];
   for (const plot of included) {
     const width = widthOf(plot);
@@ -220,8 +205,7 @@ function checkStatusOptions(metamer: Metamer, options: SynthesisStatusOptions): 
   if (metamer.metamer.rank !== 3 && metamer.metamer.rank !== 4) {
     throw new ValueError('plot_synthesis_status() expects 3 or 4d data;unexpected behavior will result otherwise!');
   }
-  checkPlotNames(options.includedPlots ?? [], 'included_plots');
-  checkPlotNames(Object.keys(options.widthRatios ?? {}), 'width_ratios');
+  checkStatusPanels(statusPlots, options);
 }
 
 /**
@@ -269,8 +253,7 @@ async function symmetricLimit(metamer: Metamer, image: tf.Tensor4D): Promise<YLi
  */
 export async function animate(metamer: Metamer, options: AnimateOptions = {}): Promise<Uint8Array> {
   if (!metamer.storeProgress) throw new ValueError('synthesize() was run with store_progress=False, cannot animate!');
-  checkPlotNames(options.includedPlots ?? [], 'included_plots');
-  checkPlotNames(Object.keys(options.widthRatios ?? {}), 'width_ratios');
+  checkStatusPanels(statusPlots, options);
   const count = metamer.savedMetamerCount;
   const framerate = options.framerate ?? 10;
   if (!(framerate > 0)) throw new ValueError(`framerate must be positive, got ${framerate}.`);

@@ -8,6 +8,7 @@ import { encodeGif } from '../../display/gif.js';
 import { fittingZoom, imshow, imshowPanels, tensorPanels } from '../../display/imshow.js';
 import { C0, C1, linePlot, parseColor, type LineSeries } from '../../display/line-plot.js';
 import { freedmanDiaconisBins, histogramOutline } from '../../display/histogram.js';
+import { checkStatusPanels, statusPanels, type StatusPanelOptions } from '../../display/status-panels.js';
 import type { VRange } from '../../display/vrange.js';
 import type { MADCompetition } from '../mad-competition.js';
 import type { MADSet } from '../mad-all.js';
@@ -88,32 +89,17 @@ export async function plotMadPixelValues(
 export const madStatusPlots = ['display_mad_image', 'plot_loss', 'plot_pixel_values'] as const;
 export type MadStatusPlot = (typeof madStatusPlots)[number];
 
-export interface MadSynthesisStatusOptions extends Omit<MadImageOptions, 'vrange'> {
+export interface MadSynthesisStatusOptions extends Omit<MadImageOptions, 'vrange'>, StatusPanelOptions {
   /** vrange of the MAD image (default 'indep1'). */
   vrange?: VRange | string;
-  /** Panels, in the fixed order of madStatusPlots; default all three. */
-  includedPlots?: readonly string[];
-  /** Relative widths by plot name (plenoptic's defaults: image 1, loss 2, pixel values 1). */
-  widthRatios?: Readonly<Record<string, number>>;
-  /** Pixels per unit of width ratio, and the panels' height (default 400). */
-  panelSize?: number;
-}
-
-function checkPlotNames(names: Iterable<string>, what: string): void {
-  const allowed = [...madStatusPlots, 'misc'];
-  const bad = [...names].filter((n) => !allowed.includes(n));
-  if (bad.length) {
-    const list = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
-    throw new ValueError(`${what} contained value(s) ${list(bad)}! Only ${list(allowed)} are permissible!`);
-  }
+  // includedPlots: default all three of madStatusPlots; widthRatios: plenoptic's image 1, loss 2, pixel values 1.
 }
 
 function checkStatusOptions(mad: MADCompetition, options: MadSynthesisStatusOptions): void {
   if (options.iteration !== undefined && !mad.storeProgress) {
     throw new ValueError('synthesis() was run with store_progress=False, cannot specify which iteration to plot (only last one, with iteration=None)');
   }
-  checkPlotNames(options.includedPlots ?? [], 'included_plots');
-  checkPlotNames(Object.keys(options.widthRatios ?? {}), 'width_ratios');
+  checkStatusPanels(madStatusPlots, options);
 }
 
 /** The loss index of stored image `iteration`: stored image k was taken before iteration k·storeProgress. */
@@ -125,10 +111,10 @@ function lossIndexOf(mad: MADCompetition, iteration: number | undefined): number
 }
 
 async function statusFigure(mad: MADCompetition, options: MadSynthesisStatusOptions): Promise<Figure> {
-  const included = madStatusPlots.filter((p) => (options.includedPlots ?? madStatusPlots).includes(p));
-  const size = options.panelSize ?? 400;
-  const defaults: Record<MadStatusPlot, number> = { display_mad_image: 1, plot_loss: 2, plot_pixel_values: 1 };
-  const widthOf = (p: MadStatusPlot) => Math.round(size * (options.widthRatios?.[p] ?? defaults[p]));
+  const { included, widthOf, height: size } = statusPanels(madStatusPlots, options, {
+    included: madStatusPlots,
+    widthRatios: { display_mad_image: 1, plot_loss: 2, plot_pixel_values: 1 },
+  });
   const panels: Figure[] = [];
   for (const plot of included) {
     const width = widthOf(plot);
