@@ -5,7 +5,7 @@ import { correlationOperator, type AxisOperator } from '../pyramids/axis-operato
 
 export const NLP_SCALES = 6;
 /** DN_sigmas: the additive constant of each scale's normalization. */
-const sigmas = [0.0248, 0.0185, 0.0179, 0.0191, 0.022, 0.2782];
+export const NLP_SIGMAS: readonly number[] = [0.0248, 0.0185, 0.0179, 0.0191, 0.022, 0.2782];
 /**
  * DN_filts: each 5×5 pooling filter is zero off its middle row and middle column (and at the centre), so pooling is
  * a 1-D filter along W (the middle row) plus a 1-D filter along H (the middle column), with zero padding.
@@ -42,34 +42,39 @@ function shiftPool(y: tf.Tensor3D, taps: readonly number[], axis: 0 | 2): tf.Ten
   return tf.addN(terms) as tf.Tensor3D;
 }
 
-function denseAlongW(y: tf.Tensor3D, op: AxisOperator, transposed: boolean): tf.Tensor3D {
+function denseAlongW(y: tf.Tensor3D, op: AxisOperator): tf.Tensor3D {
   const [h, p, w] = y.shape;
-  const rows = tf.reshape(y, [h * p, w]) as tf.Tensor2D;
-  return tf.reshape(transposed ? op.denseMatrix().timesTransposed(rows) : op.apply(rows), [h, p, w]);
+  return tf.reshape(op.apply(tf.reshape(y, [h * p, w]) as tf.Tensor2D), [h, p, w]);
 }
 
-function denseAlongH(y: tf.Tensor3D, op: AxisOperator, transposed: boolean): tf.Tensor3D {
+function denseAlongH(y: tf.Tensor3D, op: AxisOperator): tf.Tensor3D {
   const [h, p, w] = y.shape;
-  const columns = tf.reshape(y, [h, p * w]) as tf.Tensor2D;
-  return tf.reshape(transposed ? op.denseMatrix().matrixTimes(columns) : op.applyToColumns(columns), [h, p, w]);
+  return tf.reshape(op.applyToColumns(tf.reshape(y, [h, p * w]) as tf.Tensor2D), [h, p, w]);
 }
 
 /**
- * The pooling of level k (a weighted sum of each coefficient's neighbours) on planar images [h, P, w], or its
- * transpose, which correlates with the reversed taps.
+ * The pooling of level k of an h×w image as one operator along W and, for the three finest levels, one along H
+ * (their outputs add up).
  */
-export function poolPlanar(y: tf.Tensor3D, level: number, transposed = false): tf.Tensor3D {
-  const [h, , w] = y.shape;
-  const orient = (taps: readonly number[]) => (transposed ? [...taps].reverse() : taps);
-  const rows = poolRows[level];
+export function poolOperators(h: number, w: number, level: number): { alongW: AxisOperator; alongH: AxisOperator | null } {
   const columns = poolColumns[level];
-  const alongW = w >= SHIFT_POOL_MIN ? shiftPool(y, orient(rows), 2) : denseAlongW(y, correlationOperator(w, rows, zeroPad), transposed);
-  if (!columns) return alongW;
-  const alongH = h >= SHIFT_POOL_MIN ? shiftPool(y, orient(columns), 0) : denseAlongH(y, correlationOperator(h, columns, zeroPad), transposed);
+  return { alongW: correlationOperator(w, poolRows[level], zeroPad), alongH: columns ? correlationOperator(h, columns, zeroPad) : null };
+}
+
+/** The pooling of level k (a weighted sum of each coefficient's neighbours) on planar images [h, P, w]. */
+function poolPlanar(y: tf.Tensor3D, level: number): tf.Tensor3D {
+  const [h, , w] = y.shape;
+  const { alongW: opW, alongH: opH } = poolOperators(h, w, level);
+  const alongW = w >= SHIFT_POOL_MIN ? shiftPool(y, poolRows[level], 2) : denseAlongW(y, opW);
+  if (!opH) return alongW;
+  const alongH = h >= SHIFT_POOL_MIN ? shiftPool(y, poolColumns[level] as number[], 0) : denseAlongH(y, opH);
   return tf.add(alongW, alongH);
 }
 
-/** σ_k + pool_k(|L|): what level k is divided by. */
+/**
+ * σ_k + pool_k(|L|): what level k is divided by, in tfjs ops (differentiated by tfjs; nlp-kernel.ts computes the
+ * same in plain loops for NLPD and NLP).
+ */
 export function normalizer(level: tf.Tensor3D, k: number): tf.Tensor3D {
-  return tf.add(poolPlanar(tf.abs(level), k), sigmas[k]);
+  return tf.add(poolPlanar(tf.abs(level), k), NLP_SIGMAS[k]);
 }

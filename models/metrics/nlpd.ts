@@ -5,7 +5,7 @@ import { ValueError } from '../../runtime/errors.js';
 import { laplacianLevelsPlanar, minimumLaplacianSize } from '../pyramids/laplacian.js';
 import { fromPlanar, toPlanar } from '../pyramids/planar.js';
 import { broadcastPair, checkPairShapes, warnIfMultichannel, warnIfOutOfRange } from './image-pair.js';
-import { nlpdPlanar, normalizedLaplacianFlat } from './nlpd-gradient.js';
+import { nlpdImages, normalizedLaplacianFlat } from './nlpd-gradient.js';
 import { NLP_SCALES, normalizer } from './nlp-normalization.js';
 
 function checkSize(h: number, w: number): void {
@@ -17,7 +17,10 @@ function checkSize(h: number, w: number): void {
   }
 }
 
-/** The six normalized levels of planar images, fine to coarse, differentiated by tfjs (nlpd-gradient.ts has the fast op). */
+/**
+ * The six normalized levels of planar images, fine to coarse, in tfjs ops differentiated by tfjs (nlpd-gradient.ts
+ * has the fast op; this formulation is what its tests check it against).
+ */
 function normalizedLaplacianPlanar(y: tf.Tensor3D): tf.Tensor3D[] {
   return laplacianLevelsPlanar(y, NLP_SCALES, true).map((level, k) => tf.div(level, normalizer(level, k)) as tf.Tensor3D);
 }
@@ -40,7 +43,8 @@ export function normalizedLaplacianPyramid(img: tf.Tensor4D): tf.Tensor4D[] {
 /** The six levels of one image flattened and concatenated, [1, 1, N], with the hand-written gradient. */
 export function normalizedLaplacianVector(img: tf.Tensor4D): tf.Tensor3D {
   checkSize(img.shape[2], img.shape[3]);
-  return tf.tidy(() => tf.reshape(normalizedLaplacianFlat(toPlanar(img)), [1, 1, -1]) as tf.Tensor3D);
+  const [, , h, w] = img.shape;
+  return tf.tidy(() => tf.reshape(normalizedLaplacianFlat(tf.reshape(img, [1, h, w])), [1, 1, -1]) as tf.Tensor3D);
 }
 
 /**
@@ -55,6 +59,8 @@ export function nlpd(img1: tf.Tensor4D, img2: tf.Tensor4D): tf.Tensor2D {
   checkSize(img1.shape[2], img1.shape[3]);
   return tf.tidy(() => {
     const [a, b] = broadcastPair(img1, img2, [batch, channels]);
-    return tf.reshape(nlpdPlanar(toPlanar(a), toPlanar(b)), [batch, channels]) as tf.Tensor2D;
+    const [h, w] = [img1.shape[2], img1.shape[3]];
+    const stack = (t: tf.Tensor4D) => tf.reshape(t, [batch * channels, h, w]) as tf.Tensor3D;
+    return tf.reshape(nlpdImages(stack(a), stack(b)), [batch, channels]) as tf.Tensor2D;
   });
 }
