@@ -2,277 +2,48 @@
 // custom op's forward and backward). On wasm this is two to three times faster than the matmul FFT of
 // dft2-kernel.ts and leaves no intermediate tensors. Each row is transformed on its own, in cache, by a Stockham
 // (self-sorting) FFT whose stages are radix 8 and 4 (or 2), then direct DFTs of the remaining prime factors; the
-// first pass writes its rows out transposed and the second pass transforms the new rows. The result is therefore
-// transposed: a transform of [h, w] gives [w, h], and transforming that [w, h] gives [h, w] back. (Transforming
-// columns in place, vectorised across rows, was slower at 256²: its power-of-two strides thrash the cache.)
+// first pass writes its rows out transposed (32 at a time, so that its stores fill whole cache lines) and the
+// second pass transforms the new rows. The result is therefore transposed: a transform of [h, w] gives [w, h], and
+// transforming that [w, h] gives [h, w] back. (Transforming columns in place, vectorised across rows, was slower
+// at 256²: its power-of-two strides thrash the cache.)
 //
 // Rows come from a source callback and go to a sink callback, so that a caller's masking, cropping and output
-// copies happen on rows in cache instead of in extra passes over whole arrays. Real inputs and real parts of
-// outputs cost half a pass less: two real rows travel as the real and imaginary parts of one complex row.
+// copies happen on rows in cache instead of in extra passes over whole arrays; rows that are plain arrays
+// (RowPlanes) are read and written in place, without a copy. Real inputs and real parts of
+// outputs cost half a pass less: two real rows travel as the real and imaginary parts of one complex row. A
+// Hermitian input (whose transform is real) costs half of both passes: its rows −r are conjugates of its rows r.
+import { axisStages, transformRow, transformRowInto, type Stage } from './fft-radix.js';
 
 /** Writes input row `row` to (re, im) from index `at` on (for real input rows, re alone). */
 export type RowSource = (row: number, re: Float64Array, im: Float64Array, at: number) => void;
 /** Reads output row `row` from (re, im) at index `at` on (for real output rows, re alone). */
 export type RowSink = (row: number, re: Float64Array, im: Float64Array, at: number) => void;
 
+/** Rows held in arrays: row r at offset + r·(row length) of re and of im (real rows: of re alone). */
+export interface RowPlanes {
+  re: Float64Array;
+  im: Float64Array;
+  offset: number;
+}
+
 export interface TransformOptions {
   /** The source writes real rows (re alone). */
   realInput?: boolean;
   /** Only the real part of the result is wanted; the sink reads re alone. */
   realOutput?: boolean;
+  /**
+   * The input is Hermitian, x(−r, −c) = conj x(r, c) (indices modulo rows and cols), so its transform is real:
+   * the source is asked for rows r ≤ rows/2 only and the sink reads re alone.
+   */
+  hermitianInput?: boolean;
   /** Complex input only: inputRows[r] = 0 says input row r is zero, so it is not transformed. */
   inputRows?: Uint8Array | null;
   /** Complex output only: outputRows[c] = 0 says output row c is not wanted, so it is not transformed. */
   outputRows?: Uint8Array | null;
 }
 
-interface Stage {
-  radix: number;
-  /** Length of the sub-transforms before this stage (the product of the earlier radices). */
-  done: number;
-  /** exp(sign·2πi·j/(done·radix)) for j < done·radix: every twiddle and root of unity of the stage. */
-  cos: Float64Array;
-  sin: Float64Array;
-}
-
-/** Radices of n: 8s, with a 4 or a 2 for the rest of its power of two (8·2 as 4·4: radix 2 is the slowest), then odd primes. */
-function radicesOf(n: number): number[] {
-  let twos = 0;
-  let rest = n;
-  while (rest % 2 === 0) {
-    twos++;
-    rest /= 2;
-  }
-  let eights = Math.floor(twos / 3);
-  const radices: number[] = [];
-  if (twos % 3 === 2) radices.push(4);
-  else if (twos % 3 === 1 && eights > 0) {
-    radices.push(4, 4);
-    eights--;
-  } else if (twos % 3 === 1) radices.push(2);
-  for (let i = 0; i < eights; i++) radices.push(8);
-  for (let p = 3; rest > 1; p += 2) {
-    while (rest % p === 0) {
-      radices.push(p);
-      rest /= p;
-    }
-  }
-  return radices;
-}
-
-function axisStages(n: number, sign: 1 | -1): Stage[] {
-  const radices = radicesOf(n);
-  let done = 1;
-  return radices.map((radix) => {
-    const length = done * radix;
-    const cos = new Float64Array(length);
-    const sin = new Float64Array(length);
-    for (let j = 0; j < length; j++) {
-      cos[j] = Math.cos((2 * Math.PI * j) / length);
-      sin[j] = sign * Math.sin((2 * Math.PI * j) / length);
-    }
-    const stage = { radix, done, cos, sin };
-    done = length;
-    return stage;
-  });
-}
-
-/**
- * One stage of a length-n transform, from x (starting at xo) to y (starting at yo): for each group g and
- * sub-transform position k < done, the inputs x[j + q·n/radix] (j = g·done + k, q < radix) are twiddled by
- * exp(sign·2πi·q·k/(done·radix)), combined by a radix-point DFT, and written to y[g·done·radix + k + t·done].
- */
-function runStage(stage: Stage, n: number, xr: Float64Array, xi: Float64Array, xo: number, yr: Float64Array, yi: Float64Array, yo: number): void {
-  const { radix, done, cos, sin } = stage;
-  const span = n / radix;
-  const length = done * radix;
-  if (radix === 8) {
-    // ±i, the quarter-turn root; ω = exp(sign·2πi/8) = (1 + s·i)/√2
-    const s = sin[length / 4];
-    const h = Math.SQRT1_2;
-    for (let g = 0; g < span; g += done) {
-      const out = yo + g * 8;
-      for (let k = 0; k < done; k++) {
-        const i0 = xo + g + k;
-        const o0 = out + k;
-        const a0r = xr[i0], a0i = xi[i0];
-        let a1r = xr[i0 + span], a1i = xi[i0 + span];
-        let a2r = xr[i0 + 2 * span], a2i = xi[i0 + 2 * span];
-        let a3r = xr[i0 + 3 * span], a3i = xi[i0 + 3 * span];
-        let a4r = xr[i0 + 4 * span], a4i = xi[i0 + 4 * span];
-        let a5r = xr[i0 + 5 * span], a5i = xi[i0 + 5 * span];
-        let a6r = xr[i0 + 6 * span], a6i = xi[i0 + 6 * span];
-        let a7r = xr[i0 + 7 * span], a7i = xi[i0 + 7 * span];
-        if (k > 0) {
-          let w = cos[k], v = sin[k], p = a1r;
-          a1r = p * w - a1i * v;
-          a1i = p * v + a1i * w;
-          w = cos[2 * k];
-          v = sin[2 * k];
-          p = a2r;
-          a2r = p * w - a2i * v;
-          a2i = p * v + a2i * w;
-          w = cos[3 * k];
-          v = sin[3 * k];
-          p = a3r;
-          a3r = p * w - a3i * v;
-          a3i = p * v + a3i * w;
-          w = cos[4 * k];
-          v = sin[4 * k];
-          p = a4r;
-          a4r = p * w - a4i * v;
-          a4i = p * v + a4i * w;
-          w = cos[5 * k];
-          v = sin[5 * k];
-          p = a5r;
-          a5r = p * w - a5i * v;
-          a5i = p * v + a5i * w;
-          w = cos[6 * k];
-          v = sin[6 * k];
-          p = a6r;
-          a6r = p * w - a6i * v;
-          a6i = p * v + a6i * w;
-          w = cos[7 * k];
-          v = sin[7 * k];
-          p = a7r;
-          a7r = p * w - a7i * v;
-          a7i = p * v + a7i * w;
-        }
-        // y_t = E_t + ω^t·O_t and y_{t+4} = E_t − ω^t·O_t, with E, O the 4-point DFTs of the even and odd inputs
-        let t0r = a0r + a4r, t0i = a0i + a4i, t1r = a0r - a4r, t1i = a0i - a4i;
-        let t2r = a2r + a6r, t2i = a2i + a6i, t3r = -s * (a2i - a6i), t3i = s * (a2r - a6r);
-        const e0r = t0r + t2r, e0i = t0i + t2i, e2r = t0r - t2r, e2i = t0i - t2i;
-        const e1r = t1r + t3r, e1i = t1i + t3i, e3r = t1r - t3r, e3i = t1i - t3i;
-        t0r = a1r + a5r;
-        t0i = a1i + a5i;
-        t1r = a1r - a5r;
-        t1i = a1i - a5i;
-        t2r = a3r + a7r;
-        t2i = a3i + a7i;
-        t3r = -s * (a3i - a7i);
-        t3i = s * (a3r - a7r);
-        const o0r = t0r + t2r, o0i = t0i + t2i;
-        // ω·O1, ω²·O2 = s·i·O2, ω³·O3 = (−1 + s·i)/√2·O3
-        let pr = t1r + t3r, pi = t1i + t3i;
-        const o1r = h * (pr - s * pi), o1i = h * (pi + s * pr);
-        const o2r = -s * (t0i - t2i), o2i = s * (t0r - t2r);
-        pr = t1r - t3r;
-        pi = t1i - t3i;
-        const o3r = -h * (pr + s * pi), o3i = h * (s * pr - pi);
-        yr[o0] = e0r + o0r;
-        yi[o0] = e0i + o0i;
-        yr[o0 + done] = e1r + o1r;
-        yi[o0 + done] = e1i + o1i;
-        yr[o0 + 2 * done] = e2r + o2r;
-        yi[o0 + 2 * done] = e2i + o2i;
-        yr[o0 + 3 * done] = e3r + o3r;
-        yi[o0 + 3 * done] = e3i + o3i;
-        yr[o0 + 4 * done] = e0r - o0r;
-        yi[o0 + 4 * done] = e0i - o0i;
-        yr[o0 + 5 * done] = e1r - o1r;
-        yi[o0 + 5 * done] = e1i - o1i;
-        yr[o0 + 6 * done] = e2r - o2r;
-        yi[o0 + 6 * done] = e2i - o2i;
-        yr[o0 + 7 * done] = e3r - o3r;
-        yi[o0 + 7 * done] = e3i - o3i;
-      }
-    }
-  } else if (radix === 4) {
-    // ±i, the quarter-turn root of this stage's sign
-    const s = sin[length / 4];
-    for (let g = 0; g < span; g += done) {
-      const out = yo + g * 4;
-      for (let k = 0; k < done; k++) {
-        const i0 = xo + g + k;
-        const o0 = out + k;
-        let a1r = xr[i0 + span], a1i = xi[i0 + span];
-        let a2r = xr[i0 + 2 * span], a2i = xi[i0 + 2 * span];
-        let a3r = xr[i0 + 3 * span], a3i = xi[i0 + 3 * span];
-        if (k > 0) {
-          let w = cos[k], v = sin[k], p = a1r;
-          a1r = p * w - a1i * v;
-          a1i = p * v + a1i * w;
-          w = cos[2 * k];
-          v = sin[2 * k];
-          p = a2r;
-          a2r = p * w - a2i * v;
-          a2i = p * v + a2i * w;
-          w = cos[3 * k];
-          v = sin[3 * k];
-          p = a3r;
-          a3r = p * w - a3i * v;
-          a3i = p * v + a3i * w;
-        }
-        const a0r = xr[i0], a0i = xi[i0];
-        const t0r = a0r + a2r, t0i = a0i + a2i;
-        const t1r = a0r - a2r, t1i = a0i - a2i;
-        const t2r = a1r + a3r, t2i = a1i + a3i;
-        // (a1 − a3)·(s·i)
-        const t3r = -s * (a1i - a3i), t3i = s * (a1r - a3r);
-        yr[o0] = t0r + t2r;
-        yi[o0] = t0i + t2i;
-        yr[o0 + done] = t1r + t3r;
-        yi[o0 + done] = t1i + t3i;
-        yr[o0 + 2 * done] = t0r - t2r;
-        yi[o0 + 2 * done] = t0i - t2i;
-        yr[o0 + 3 * done] = t1r - t3r;
-        yi[o0 + 3 * done] = t1i - t3i;
-      }
-    }
-  } else if (radix === 2) {
-    for (let g = 0; g < span; g += done) {
-      const out = yo + g * 2;
-      for (let k = 0; k < done; k++) {
-        const i0 = xo + g + k;
-        const o0 = out + k;
-        const wr = cos[k], wi = sin[k];
-        const pr = xr[i0 + span], pi = xi[i0 + span];
-        const ar = pr * wr - pi * wi, ai = pr * wi + pi * wr;
-        const br = xr[i0], bi = xi[i0];
-        yr[o0] = br + ar;
-        yi[o0] = bi + ai;
-        yr[o0 + done] = br - ar;
-        yi[o0 + done] = bi - ai;
-      }
-    }
-  } else {
-    // y_t = Σ_q x_q · exp(sign·2πi·q·(k + t·done)/length): twiddle and root in one table entry
-    for (let g = 0; g < span; g += done) {
-      const out = yo + g * radix;
-      for (let k = 0; k < done; k++) {
-        const i0 = xo + g + k;
-        for (let t = 0; t < radix; t++) {
-          let sr = xr[i0], si = xi[i0];
-          const f = k + t * done;
-          for (let q = 1; q < radix; q++) {
-            const e = (q * f) % length;
-            const pr = xr[i0 + q * span], pi = xi[i0 + q * span];
-            sr += pr * cos[e] - pi * sin[e];
-            si += pr * sin[e] + pi * cos[e];
-          }
-          yr[out + k + t * done] = sr;
-          yi[out + k + t * done] = si;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Transforms the length-n row at (xr, xi)[xo…] through the scratch (sr, si), whose first 2n entries are the
- * ping-pong halves; returns where in the scratch the result starts.
- */
-function transformRow(stages: Stage[], n: number, xr: Float64Array, xi: Float64Array, xo: number, sr: Float64Array, si: Float64Array): number {
-  if (stages.length === 0) {
-    // n = 1
-    sr[0] = xr[xo];
-    si[0] = xi[xo];
-    return 0;
-  }
-  runStage(stages[0], n, xr, xi, xo, sr, si, 0);
-  for (let s = 1; s < stages.length; s++) runStage(stages[s], n, sr, si, ((s - 1) % 2) * n, sr, si, (s % 2) * n);
-  return ((stages.length - 1) % 2) * n;
-}
+/** Input rows per block of the first pass: its transposed stores then fill whole cache lines (4 of 8 doubles). */
+const BLOCK_ROWS = 32;
 
 /**
  * Unnormalised 2-D DFTs of [rows, cols] arrays that give the result transposed, [cols, rows]:
@@ -287,6 +58,9 @@ export class TransposingFft2 {
   /** Per-row work space: two ping-pong rows, then the input row. */
   private readonly rowRe: Float64Array;
   private readonly rowIm: Float64Array;
+  /** The first pass's transformed rows, BLOCK_ROWS at a time. */
+  private readonly blockRe: Float64Array;
+  private readonly blockIm: Float64Array;
 
   constructor(
     readonly rows: number,
@@ -301,96 +75,160 @@ export class TransposingFft2 {
     const longest = Math.max(rows, cols);
     this.rowRe = new Float64Array(3 * longest);
     this.rowIm = new Float64Array(3 * longest);
+    this.blockRe = new Float64Array((BLOCK_ROWS + 1) * cols);
+    this.blockIm = new Float64Array((BLOCK_ROWS + 1) * cols);
   }
 
-  /** The transform of the rows given by `source`, each output row passed to `sink`. */
-  transform(sign: 1 | -1, source: RowSource, sink: RowSink, options: TransformOptions = {}): void {
-    const { realInput = false, realOutput = false, inputRows = null, outputRows = null } = options;
+  /** The transform of the rows given by `source`, each output row passed to `sink` (or stored in its planes). */
+  transform(sign: 1 | -1, source: RowSource | RowPlanes, sink: RowSink | RowPlanes, options: TransformOptions = {}): void {
+    const { realInput = false, realOutput = false, hermitianInput = false, inputRows = null, outputRows = null } = options;
     if (realInput) this.firstPassReal(sign, source);
-    else this.firstPass(sign, source, inputRows);
-    if (realOutput) this.secondPassReal(sign, sink);
+    else this.firstPass(sign, source, inputRows, hermitianInput);
+    if (realOutput || hermitianInput) this.secondPassReal(sign, sink, hermitianInput);
     else this.secondPass(sign, sink, outputRows);
   }
 
-  private firstPass(sign: 1 | -1, source: RowSource, inputRows: Uint8Array | null): void {
-    const { rows, cols, middleRe: mr, middleIm: mi, rowRe: sr, rowIm: si } = this;
+  /**
+   * Transforms the input rows, BLOCK_ROWS at a time, into the block buffer, and stores each block transposed. For
+   * a Hermitian input the transform of row −r is the conjugate of row r's (substitute c → −c in its sum), so only
+   * rows r ≤ rows/2 are transformed.
+   */
+  private firstPass(sign: 1 | -1, source: RowSource | RowPlanes, inputRows: Uint8Array | null, hermitian: boolean): void {
+    const { cols, rowRe: sr, rowIm: si, blockRe: br, blockIm: bi } = this;
     const stages = this.stages[sign][0];
     const input = 2 * cols;
-    for (let r = 0; r < rows; r++) {
-      if (inputRows && !inputRows[r]) {
-        for (let k = 0; k < cols; k++) {
-          mr[k * rows + r] = 0;
-          mi[k * rows + r] = 0;
+    const end = hermitian ? Math.floor(this.rows / 2) + 1 : this.rows;
+    for (let r0 = 0; r0 < end; r0 += BLOCK_ROWS) {
+      const count = Math.min(BLOCK_ROWS, end - r0);
+      for (let g = 0; g < count; g++) {
+        const r = r0 + g;
+        if (inputRows && !inputRows[r]) {
+          br.fill(0, g * cols, (g + 1) * cols);
+          bi.fill(0, g * cols, (g + 1) * cols);
+        } else if (typeof source === 'function') {
+          source(r, sr, si, input);
+          transformRowInto(stages, cols, sr, si, input, sr, si, br, bi, g * cols, 1);
+        } else {
+          transformRowInto(stages, cols, source.re, source.im, source.offset + r * cols, sr, si, br, bi, g * cols, 1);
         }
-        continue;
       }
-      source(r, sr, si, input);
-      const at = transformRow(stages, cols, sr, si, input, sr, si);
-      for (let k = 0; k < cols; k++) {
-        mr[k * rows + r] = sr[at + k];
-        mi[k * rows + r] = si[at + k];
-      }
+      this.storeBlock(r0, count, hermitian);
     }
   }
 
   /** Rows r and r + 1 as one complex row c = x_r + i·x_{r+1}: X_r(k) = (C(k) + conj C(−k))/2, X_{r+1}(k) = (C(k) − conj C(−k))/2i. */
-  private firstPassReal(sign: 1 | -1, source: RowSource): void {
-    const { rows, cols, middleRe: mr, middleIm: mi, rowRe: sr, rowIm: si } = this;
+  private firstPassReal(sign: 1 | -1, source: RowSource | RowPlanes): void {
+    const { rows, cols, rowRe: sr, rowIm: si, blockRe: br, blockIm: bi } = this;
     const stages = this.stages[sign][0];
     const input = 2 * cols;
-    for (let r = 0; r < rows; r += 2) {
-      source(r, sr, si, input);
-      if (r + 1 < rows) source(r + 1, si, sr, input);
-      else si.fill(0, input, input + cols);
-      const at = transformRow(stages, cols, sr, si, input, sr, si);
-      for (let k = 0; k < cols; k++) {
-        const cr = sr[at + k], ci = si[at + k];
-        const j = at + (k === 0 ? 0 : cols - k);
-        const dr = sr[j], di = si[j];
-        mr[k * rows + r] = (cr + dr) / 2;
-        mi[k * rows + r] = (ci - di) / 2;
-        if (r + 1 < rows) {
-          mr[k * rows + r + 1] = (ci + di) / 2;
-          mi[k * rows + r + 1] = (dr - cr) / 2;
+    for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
+      const count = Math.min(BLOCK_ROWS, rows - r0);
+      for (let g = 0; g < count; g += 2) {
+        const r = r0 + g;
+        if (r + 1 >= rows) si.fill(0, input, input + cols);
+        if (typeof source === 'function') {
+          source(r, sr, si, input);
+          if (r + 1 < rows) source(r + 1, si, sr, input);
+        } else {
+          // the real parts of rows r and r + 1
+          const o = source.offset + r * cols;
+          const x = source.re;
+          for (let k = 0; k < cols; k++) sr[input + k] = x[o + k];
+          if (r + 1 < rows) for (let k = 0; k < cols; k++) si[input + k] = x[o + cols + k];
         }
+        const at = transformRow(stages, cols, sr, si, input, sr, si);
+        const o = g * cols;
+        for (let k = 0; k < cols; k++) {
+          const cr = sr[at + k], ci = si[at + k];
+          const j = at + (k === 0 ? 0 : cols - k);
+          const dr = sr[j], di = si[j];
+          br[o + k] = (cr + dr) / 2;
+          bi[o + k] = (ci - di) / 2;
+          br[o + cols + k] = (ci + di) / 2;
+          bi[o + cols + k] = (dr - cr) / 2;
+        }
+      }
+      this.storeBlock(r0, count, false);
+    }
+  }
+
+  /**
+   * Stores block rows g < count (the transforms of input rows r0 + g) as columns r0 + g of the [cols, rows]
+   * middle, a whole cache line per k; mirrored: also their conjugates as columns −(r0 + g).
+   */
+  private storeBlock(r0: number, count: number, mirrored: boolean): void {
+    const { rows, cols, middleRe: mr, middleIm: mi, blockRe: br, blockIm: bi } = this;
+    for (let k = 0; k < cols; k++) {
+      const o = k * rows + r0;
+      for (let g = 0; g < count; g++) {
+        mr[o + g] = br[g * cols + k];
+        mi[o + g] = bi[g * cols + k];
+      }
+    }
+    if (!mirrored) return;
+    // rows 0 and rows/2 are their own mirrors
+    const first = r0 === 0 ? 1 : 0;
+    const stop = Math.min(count, Math.ceil(rows / 2) - r0);
+    for (let k = 0; k < cols; k++) {
+      const o = k * rows + rows - r0;
+      for (let g = first; g < stop; g++) {
+        mr[o - g] = br[g * cols + k];
+        mi[o - g] = -bi[g * cols + k];
       }
     }
   }
 
-  private secondPass(sign: 1 | -1, sink: RowSink, outputRows: Uint8Array | null): void {
+  private secondPass(sign: 1 | -1, sink: RowSink | RowPlanes, outputRows: Uint8Array | null): void {
     const { rows, cols, middleRe: mr, middleIm: mi, rowRe: sr, rowIm: si } = this;
     const stages = this.stages[sign][1];
     for (let c = 0; c < cols; c++) {
-      if (!outputRows || outputRows[c]) sink(c, sr, si, transformRow(stages, rows, mr, mi, c * rows, sr, si));
+      if (outputRows && !outputRows[c]) continue;
+      if (typeof sink === 'function') sink(c, sr, si, transformRow(stages, rows, mr, mi, c * rows, sr, si));
+      else transformRowInto(stages, rows, mr, mi, c * rows, sr, si, sink.re, sink.im, sink.offset + c * rows, 1);
     }
   }
 
   /**
    * Re(ifft(m)) = ifft(m_h) with m_h(k) = (m(k) + conj m(−k))/2 Hermitian, so rows c and c + 1 go as one complex
-   * row m_h,c + i·m_h,c+1, whose transform is x_c + i·x_{c+1}.
+   * row m_h,c + i·m_h,c+1, whose transform is x_c + i·x_{c+1}. hermitian: the rows are Hermitian already.
    */
-  private secondPassReal(sign: 1 | -1, sink: RowSink): void {
+  private secondPassReal(sign: 1 | -1, sink: RowSink | RowPlanes, hermitian: boolean): void {
     const { rows, cols, middleRe: mr, middleIm: mi, rowRe: sr, rowIm: si } = this;
     const stages = this.stages[sign][1];
     const packed = 2 * rows;
     for (let c = 0; c < cols; c += 2) {
       const a = c * rows;
       const b = c + 1 < cols ? a + rows : -1;
-      for (let k = 0; k < rows; k++) {
-        const j = k === 0 ? 0 : rows - k;
-        const hr = (mr[a + k] + mr[a + j]) / 2, hi = (mi[a + k] - mi[a + j]) / 2;
-        if (b < 0) {
-          sr[packed + k] = hr;
-          si[packed + k] = hi;
-        } else {
-          const gr = (mr[b + k] + mr[b + j]) / 2, gi = (mi[b + k] - mi[b + j]) / 2;
-          sr[packed + k] = hr - gi;
-          si[packed + k] = hi + gr;
+      if (hermitian) {
+        for (let k = 0; k < rows; k++) {
+          sr[packed + k] = b < 0 ? mr[a + k] : mr[a + k] - mi[b + k];
+          si[packed + k] = b < 0 ? mi[a + k] : mi[a + k] + mr[b + k];
+        }
+      } else {
+        for (let k = 0; k < rows; k++) {
+          const j = k === 0 ? 0 : rows - k;
+          const hr = (mr[a + k] + mr[a + j]) / 2, hi = (mi[a + k] - mi[a + j]) / 2;
+          if (b < 0) {
+            sr[packed + k] = hr;
+            si[packed + k] = hi;
+          } else {
+            const gr = (mr[b + k] + mr[b + j]) / 2, gi = (mi[b + k] - mi[b + j]) / 2;
+            sr[packed + k] = hr - gi;
+            si[packed + k] = hi + gr;
+          }
         }
       }
       const at = transformRow(stages, rows, sr, si, packed, sr, si);
-      sink(c, sr, si, at);
-      if (b >= 0) sink(c + 1, si, sr, at);
+      if (typeof sink === 'function') {
+        sink(c, sr, si, at);
+        if (b >= 0) sink(c + 1, si, sr, at);
+      } else {
+        // into the real parts of rows c and c + 1
+        const o = sink.offset + c * rows;
+        const y = sink.re;
+        for (let k = 0; k < rows; k++) y[o + k] = sr[at + k];
+        if (b >= 0) for (let k = 0; k < rows; k++) y[o + rows + k] = si[at + k];
+      }
     }
   }
 }

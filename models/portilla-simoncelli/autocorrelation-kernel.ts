@@ -6,9 +6,9 @@
 // with the real kernel K̂(f) = 2 Σ_d g(d) cos(2π f·d): again one complex inverse FFT per pair of images.
 // P and K̂ are even, so the partial transforms only visit half the frequencies. An image whose spectrum is already
 // known (a reconstructed lowpass image) needs no transform at all: fromSpectrum, and kernelSpectrum for its
-// gradient. Spectra are in the transposed [w, h] layout of fft-kernel.ts.
+// gradient. Spectra are in the transposed [w, h] layout of ../fourier/array-fft.ts.
+import { transposingFft2 } from '../fourier/array-fft.js';
 import type { ArrayPool } from './array-pool.js';
-import { fft2dPlan } from './fft-kernel.js';
 
 export type Lag = readonly [number, number];
 
@@ -72,17 +72,23 @@ export class AutoCorrelationKernel {
     this.halfRows = Math.floor(w / 2) + 1;
   }
 
-  /** A(d) for each image [h·w] and lag: values[image][lag]. */
-  forward(images: Float64Array[]): { values: Float64Array[]; state: AutoCorrelationState } {
+  /**
+   * A(d) for each image [h·w] and lag: values[image][lag]. demean: of the images minus their means, which only
+   * changes the spectra at f = 0 (set to 0 there, for the gradient too).
+   */
+  forward(images: Float64Array[], demean = false): { values: Float64Array[]; state: AutoCorrelationState } {
     const { h, w, negative } = this;
     const n = h * w;
     const power = this.work;
     const pairs: AutoCorrelationState['pairs'] = [];
     const values: Float64Array[] = [];
     for (let i = 0; i < images.length; i += 2) {
-      const re = this.pool.copy(images[i]);
-      const im = i + 1 < images.length ? this.pool.copy(images[i + 1]) : this.pool.takeZeroed(n);
-      fft2dPlan(h, w).transform(re, im, 'forward');
+      const second = i + 1 < images.length ? images[i + 1] : this.pool.takeZeroed(n);
+      const re = this.pool.take(n);
+      const im = this.pool.take(n);
+      transposingFft2(h, w).transform(-1, { re: images[i], im: second, offset: 0 }, { re, im, offset: 0 });
+      if (i + 1 >= images.length) this.pool.give(second);
+      if (demean) re[0] = im[0] = 0;
       pairs.push({ re, im });
       // U₁ = (Z + Z̄(−f))/2 and U₂ = (Z − Z̄(−f))/2i have |U|² = |Z(f) ± Z̄(−f)|²/4 (needed on the rows kx ≤ w/2).
       const half = this.halfRows * h;
@@ -121,9 +127,10 @@ export class AutoCorrelationKernel {
 
   /**
    * The real kernel K̂(f) = 2 Σ_d g(d) cos(2π f·d) on the [w, h] layout, given g[lag] = ∂L/∂A(lag): the gradient
-   * of L with respect to an image u is IFFT(FFT(u)·K̂) / N². The array is a shared buffer, valid until the next call.
+   * of L with respect to an image u is IFFT(FFT(u)·K̂) / N². Written into `out` (by default a shared buffer, valid
+   * until the next call).
    */
-  kernelSpectrum(g: Float64Array): Float64Array {
+  kernelSpectrum(g: Float64Array, out: Float64Array = this.work): Float64Array {
     const { h, w, dx, dy, nY, halfRows } = this;
     const kc = new Float64Array(halfRows * nY);
     const ks = new Float64Array(halfRows * nY);
@@ -135,7 +142,10 @@ export class AutoCorrelationKernel {
         ks[kx * nY + iy] += v * dx.sin[ix * w + kx];
       }
     });
-    const out = this.work;
+    // cos is even and sin odd in ky: with A = Σ c·cos and B = Σ s·sin over the lags, K̂(ky) = A − B and
+    // K̂(−ky) = A + B, so each pair ±ky costs one evaluation.
+    const pairs = Math.floor((h - 1) / 2);
+    const middle = h % 2 === 0 ? h / 2 : -1;
     out.fill(0, 0, halfRows * h);
     for (let kx = 0; kx < halfRows; kx++) {
       const row = kx * h;
@@ -144,28 +154,44 @@ export class AutoCorrelationKernel {
         const s = ks[kx * nY + j];
         if (c === 0 && s === 0) continue;
         const t = j * h;
-        for (let ky = 0; ky < h; ky++) out[row + ky] += c * dy.cos[t + ky] - s * dy.sin[t + ky];
+        out[row] += c * dy.cos[t] - s * dy.sin[t];
+        for (let ky = 1; ky <= pairs; ky++) {
+          out[row + ky] += c * dy.cos[t + ky];
+          out[row + h - ky] += s * dy.sin[t + ky];
+        }
+        if (middle > 0) out[row + middle] += c * dy.cos[t + middle] - s * dy.sin[t + middle];
+      }
+      for (let ky = 1; ky <= pairs; ky++) {
+        const a = out[row + ky];
+        const b = out[row + h - ky];
+        out[row + ky] = a - b;
+        out[row + h - ky] = a + b;
       }
     }
     // K̂ is even: the other rows mirror these, K̂(w − kx, ky) = K̂(kx, −ky).
-    for (let p = halfRows * h; p < h * w; p++) out[p] = out[this.negative[p]];
+    for (let kx = halfRows; kx < w; kx++) {
+      const row = kx * h;
+      const mirror = (w - kx) * h;
+      out[row] = out[mirror];
+      for (let ky = 1; ky < h; ky++) out[row + ky] = out[mirror + h - ky];
+    }
     return out;
   }
 
   /**
-   * ∂L/∂u for each image, given gradients[image][lag] = ∂L/∂A(lag), written into out[image] (length h·w each; the
-   * planes are used as transform buffers). Consumes the state.
+   * ∂L/∂u for each image, given gradients[image][lag] = ∂L/∂A(lag), written into out[image] (length h·w each).
+   * Consumes the state.
    */
   backward(state: AutoCorrelationState, gradients: Float64Array[], out: Float64Array[]): void {
     const { h, w, negative } = this;
     const n = h * w;
     const scale = 1 / (n * n);
     state.pairs.forEach((z, pair) => {
-      const k1 = this.pool.copy(this.kernelSpectrum(gradients[2 * pair]));
+      const k1 = this.kernelSpectrum(gradients[2 * pair], this.pool.take(n));
       const hasSecond = 2 * pair + 1 < state.count;
       const k2 = hasSecond ? this.kernelSpectrum(gradients[2 * pair + 1]) : null;
       // IFFT(U₁K̂₁ + i·U₂K̂₂): both products are Hermitian, so the real part is image 1's gradient and the
-      // imaginary part image 2's.
+      // imaginary part image 2's. The spectrum is formed in the output planes and transformed in place.
       const re = out[2 * pair];
       const im = hasSecond ? out[2 * pair + 1] : this.pool.take(n);
       for (let p = 0; p < n; p++) {
@@ -179,8 +205,9 @@ export class AutoCorrelationKernel {
           im[p] += ((z.im[p] + z.im[q]) / 2) * b;
         }
       }
-      fft2dPlan(w, h).transform(re, im, 'inverse');
-      this.pool.give(k1, z.re, z.im, hasSecond ? null : im);
+      transposingFft2(w, h).transform(1, { re, im, offset: 0 }, { re, im, offset: 0 });
+      if (!hasSecond) this.pool.give(im);
+      this.pool.give(k1, z.re, z.im);
     });
   }
 
@@ -191,18 +218,27 @@ export class AutoCorrelationKernel {
   private evaluateAtLags(power: Float64Array): Float64Array {
     const { h, w, dx, dy, nY, halfRows } = this;
     // P is even, so row w − kx contributes what row kx does: sum the rows kx ≤ w/2, the inner ones twice.
+    const pairs = Math.floor((h - 1) / 2);
+    const middle = h % 2 === 0 ? h / 2 : -1;
     const rc = new Float64Array(halfRows * nY);
     const rs = new Float64Array(halfRows * nY);
     for (let kx = 0; kx < halfRows; kx++) {
       const row = kx * h;
       const weight = kx === 0 || 2 * kx === w ? 1 : 2;
       for (let j = 0; j < nY; j++) {
-        let c = 0;
-        let s = 0;
         const t = j * h;
-        for (let ky = 0; ky < h; ky++) {
-          c += power[row + ky] * dy.cos[t + ky];
-          s += power[row + ky] * dy.sin[t + ky];
+        let c = power[row] * dy.cos[t];
+        let s = power[row] * dy.sin[t];
+        // ±ky together: cos is even and sin odd in ky
+        for (let ky = 1; ky <= pairs; ky++) {
+          const p = power[row + ky];
+          const q = power[row + h - ky];
+          c += (p + q) * dy.cos[t + ky];
+          s += (p - q) * dy.sin[t + ky];
+        }
+        if (middle > 0) {
+          c += power[row + middle] * dy.cos[t + middle];
+          s += power[row + middle] * dy.sin[t + middle];
         }
         rc[kx * nY + j] = weight * c;
         rs[kx * nY + j] = weight * s;

@@ -11,24 +11,46 @@ export interface Window {
   source: Int32Array;
 }
 
-/** A mask on a window, kept only where it is nonzero: window positions, image spectrum positions, values. */
+/**
+ * A mask on a window, kept only where it is nonzero, row by row of the [w, h] layout: window positions, their
+ * columns, image spectrum positions, values.
+ */
 export interface SparseMask {
   index: Int32Array;
+  column: Int32Array;
   source: Int32Array;
   value: Float64Array;
+  /** The entries of row r are [rowStart[r], rowStart[r + 1]). */
+  rowStart: Int32Array;
+  /** The rows that hold a nonzero entry, or null when all do. */
+  rows: Uint8Array | null;
 }
 
 function sparse(mask: Float64Array, window: Window): SparseMask {
+  const [h, w] = window.shape;
   let count = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) count++;
-  const out = { index: new Int32Array(count), source: new Int32Array(count), value: new Float64Array(count) };
-  for (let i = 0, j = 0; i < mask.length; i++) {
-    if (mask[i] === 0) continue;
-    out.index[j] = i;
-    out.source[j] = window.source[i];
-    out.value[j++] = mask[i];
+  const out = {
+    index: new Int32Array(count),
+    column: new Int32Array(count),
+    source: new Int32Array(count),
+    value: new Float64Array(count),
+    rowStart: new Int32Array(w + 1),
+  };
+  const rows = new Uint8Array(w);
+  let j = 0;
+  for (let r = 0; r < w; r++) {
+    for (let i = r * h; i < (r + 1) * h; i++) {
+      if (mask[i] === 0) continue;
+      rows[r] = 1;
+      out.index[j] = i;
+      out.column[j] = i - r * h;
+      out.source[j] = window.source[i];
+      out.value[j++] = mask[i];
+    }
+    out.rowStart[r + 1] = j;
   }
-  return out;
+  return { ...out, rows: rows.every((r) => r === 1) ? null : rows };
 }
 
 export interface ScalePlan {
@@ -37,8 +59,6 @@ export interface ScalePlan {
   bandMasks: SparseMask[];
   parentMasks: SparseMask[] | null;
   reconMask: SparseMask;
-  /** The window columns (vertical frequencies) where the parent masks are nonzero. */
-  parentColumns: Array<[number, number]>;
 }
 
 function crop(f: Field, start: [number, number], shape: [number, number]): Float64Array {
@@ -154,7 +174,6 @@ export function psFourierMasks(imageShape: [number, number], nScales: number, nO
   }
 
   const scales = pyramid.scales.map((s, i): ScalePlan => {
-    const [h] = shapes[i];
     const win = window(imageShape, shapes[i]);
     const compact = (m: Float64Array) => sparse(layout(m, i), win);
     return {
@@ -162,11 +181,6 @@ export function psFourierMasks(imageShape: [number, number], nScales: number, nO
       bandMasks: bandMasks[i].map(compact),
       parentMasks: i < nScales - 1 ? bandMasks[i + 1].map((m) => compact(pad(m, shapes[i + 1], shapes[i], s.loStart))) : null,
       reconMask: compact(reconMasks[i]),
-      // The parents' spectra lie in the central half of the frequencies: |f_y| < h/4.
-      parentColumns: [
-        [0, h / 4],
-        [h - h / 4, h],
-      ],
     };
   });
   const highpassPower = toSpectrumLayout(

@@ -1,17 +1,21 @@
-// The statistics of one pyramid scale that come from its coefficients: the demeaned magnitudes (whose
-// auto-correlations the caller takes), and the cross-orientation and cross-scale correlations, with their
-// gradient. Pixels are processed in blocks that stay in cache: for each block the per-pixel maps (magnitudes,
-// phase-doubled parents) are formed in one buffer, then every correlation is a dot product (forward) and every
-// map's gradient a linear combination of maps (backward), four at a time. Only the magnitudes are kept for the
-// backward pass; the other maps are recomputed from the coefficients.
+// The statistics of one pyramid scale that come from its coefficients: the magnitudes (whose auto-correlations
+// the caller takes), and the cross-orientation and cross-scale correlations, with their gradient.
 //
 // With a demeaned magnitude md = |z| − mean|z|, plenoptic's correlations are mean(a·b)/sqrt(mean(a²)·mean(b²)):
 //   cross-orientation  a, b = md_k1, md_k2 (k1 > k2)
 //   cross-scale mag.   a, b = md_k, pmd_k' with pmd = |p| − mean|p| for the upsampled parent p
 //   cross-scale real   a, b = Re(z_k), (Re, Im)(p_k'²/|p_k'|) (the parent with its phase doubled)
+// The demeaned maps are never formed: Σ md_a·md_b = Σ m_a·m_b − n·μ_a·μ_b for the magnitudes m and their means μ,
+// and in the backward pass a combination of demeaned maps is the same combination of magnitudes minus a constant.
+// Pixels are processed in blocks that stay in a core's L2 cache: the block's maps (magnitudes, real parts,
+// doubled parents) are formed in one buffer, then every sum of products comes from the tiles of block-kernels.ts
+// (forward, planned in scale-layout.ts) and the maps' gradients from one linear map of the maps, in 4 × 4 blocks
+// (backward). Only the magnitudes are kept for the backward pass; the doubled parents are recomputed from them.
 // The gradient through the demeaning (subtracting the mean of the incoming gradient) is omitted: every term that
 // reaches md or pmd is a combination of zero-mean maps, so that mean is zero.
 import type { ArrayPool } from './array-pool.js';
+import { applyMap, cross4x2, gram4, mapBlocks, squares4 } from './block-kernels.js';
+import { BLOCK, BlockLayout, SumLayout, range, tiles, type Tiles } from './scale-layout.js';
 import type { ComplexArray } from './fourier-plan.js';
 
 export interface ScaleTape {
@@ -19,7 +23,7 @@ export interface ScaleTape {
   bands: ComplexArray;
   parents: ComplexArray | null;
   /** |z| of the bands and of the parents ([K·n] each, from the pool; the backward pass returns them). */
-  magnitudes: { bands: Float64Array; parents: Float64Array };
+  magnitudes: { bands: Float64Array; parents: Float64Array | null };
   /** Mean magnitude of each band and of each parent. */
   magnitudeMean: Float64Array;
   parentMagnitudeMean: Float64Array;
@@ -41,188 +45,109 @@ export interface ScaleCorrelationGradient {
   crossScaleReal: Float64Array;
 }
 
-const BLOCK = 512;
-
-/**
- * out[outAt[t]] += Σ_i x[a + i]·x[bAt[t] + i] for each t, four products per pass so that x[a..] is read once for
- * four of them.
- */
-function dotsInto(x: Float64Array, a: number, bAt: Int32Array, len: number, out: Float64Array, outAt: Int32Array): void {
-  let t = 0;
-  for (; t + 4 <= bAt.length; t += 4) {
-    const o0 = bAt[t], o1 = bAt[t + 1], o2 = bAt[t + 2], o3 = bAt[t + 3];
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let i = 0; i < len; i++) {
-      const v = x[a + i];
-      s0 += v * x[o0 + i];
-      s1 += v * x[o1 + i];
-      s2 += v * x[o2 + i];
-      s3 += v * x[o3 + i];
-    }
-    out[outAt[t]] += s0;
-    out[outAt[t + 1]] += s1;
-    out[outAt[t + 2]] += s2;
-    out[outAt[t + 3]] += s3;
-  }
-  for (; t < bAt.length; t++) {
-    const o = bAt[t];
-    let s0 = 0;
-    for (let i = 0; i < len; i++) s0 += x[a + i] * x[o + i];
-    out[outAt[t]] += s0;
-  }
-}
-
-/** A linear combination Σ_t c[t]·x[at[t] + ·] of maps in one buffer. */
-interface Combination {
-  at: Int32Array;
-  c: Float64Array;
-}
-
-/** y[yo + i] += Σ_t c[t]·x[at[t] + i], four terms per pass. */
-function addCombination(y: Float64Array, yo: number, x: Float64Array, { at, c }: Combination, len: number): void {
-  let t = 0;
-  for (; t + 4 <= at.length; t += 4) {
-    const o0 = at[t], o1 = at[t + 1], o2 = at[t + 2], o3 = at[t + 3];
-    const c0 = c[t], c1 = c[t + 1], c2 = c[t + 2], c3 = c[t + 3];
-    for (let i = 0; i < len; i++) y[yo + i] += c0 * x[o0 + i] + c1 * x[o1 + i] + c2 * x[o2 + i] + c3 * x[o3 + i];
-  }
-  if (at.length - t === 3) {
-    const o0 = at[t], o1 = at[t + 1], o2 = at[t + 2];
-    const c0 = c[t], c1 = c[t + 1], c2 = c[t + 2];
-    for (let i = 0; i < len; i++) y[yo + i] += c0 * x[o0 + i] + c1 * x[o1 + i] + c2 * x[o2 + i];
-  } else if (at.length - t === 2) {
-    const o0 = at[t], o1 = at[t + 1];
-    const c0 = c[t], c1 = c[t + 1];
-    for (let i = 0; i < len; i++) y[yo + i] += c0 * x[o0 + i] + c1 * x[o1 + i];
-  } else if (at.length - t === 1) {
-    const o0 = at[t];
-    const c0 = c[t];
-    for (let i = 0; i < len; i++) y[yo + i] += c0 * x[o0 + i];
-  }
-}
-
-function range(n: number, step = 1, start = 0): number[] {
-  return Array.from({ length: n }, (_, i) => start + i * step);
-}
-
-/**
- * Where each per-block map lives in the block buffer: K planes of |z|, md, |p|, pmd, Re z, then 2K planes of the
- * doubled parents (real parts, then imaginary).
- */
-class BlockLayout {
-  readonly size: number;
-  constructor(readonly K: number) {
-    this.size = 7 * K * BLOCK;
-  }
-  magnitude(k: number): number {
-    return k * BLOCK;
-  }
-  md(k: number): number {
-    return (this.K + k) * BLOCK;
-  }
-  parentMagnitude(k: number): number {
-    return (2 * this.K + k) * BLOCK;
-  }
-  pmd(k: number): number {
-    return (3 * this.K + k) * BLOCK;
-  }
-  re(k: number): number {
-    return (4 * this.K + k) * BLOCK;
-  }
-  doubled(j: number): number {
-    return (5 * this.K + j) * BLOCK;
-  }
-}
-
 export class ScaleStatistics {
   private readonly K: number;
   private readonly at: BlockLayout;
+  private readonly sumAt: SumLayout;
+  private readonly tiles: Record<'withParents' | 'alone', Tiles>;
   private readonly maps: Float64Array;
-  /** Gradients of md, pmd, Re z (K planes each) and the doubled parents (2K planes), per block. */
+  /** Per block, the gradients of m, pm, Re z (K planes each) and of the doubled parents (2K), then a plane for padding. */
   private readonly grads: Float64Array;
 
   constructor(
     nOrientations: number,
     private readonly pool: ArrayPool,
   ) {
-    this.K = nOrientations;
-    this.at = new BlockLayout(nOrientations);
+    const K = nOrientations;
+    this.K = K;
+    this.at = new BlockLayout(K);
+    this.sumAt = new SumLayout(K);
+    this.tiles = { withParents: tiles(this.at, this.sumAt, K, true), alone: tiles(this.at, this.sumAt, K, false) };
     this.maps = new Float64Array(this.at.size);
-    this.grads = new Float64Array(5 * nOrientations * BLOCK);
+    this.grads = new Float64Array((5 * K + 1) * BLOCK);
   }
 
-  /** Fills the maps of pixels [p0, p0 + len), with the magnitudes `known` ([K·n] each). */
-  private fill(
-    tape: Pick<ScaleTape, 'n' | 'bands' | 'parents' | 'magnitudeMean' | 'parentMagnitudeMean'>,
-    p0: number,
-    len: number,
-    known: { bands: Float64Array; parents: Float64Array },
-  ): void {
+  /**
+   * Fills the block buffer with the maps of pixels [p0, p0 + len). With `measure` the magnitudes are computed,
+   * stored in the tape and their sums added to measure[0] (bands) and measure[1] (parents); without, they are read
+   * from the tape.
+   */
+  private fill(tape: Pick<ScaleTape, 'n' | 'bands' | 'parents' | 'magnitudes'>, p0: number, len: number, measure: Float64Array[] | null): void {
     const { K, at, maps } = this;
     const { n, bands, parents } = tape;
+    const mB = tape.magnitudes.bands;
+    const mP = tape.magnitudes.parents;
     for (let k = 0; k < K; k++) {
       const src = k * n + p0;
       const mag = at.magnitude(k);
-      const md = at.md(k);
       const re = at.re(k);
-      const mean = tape.magnitudeMean[k];
-      for (let i = 0; i < len; i++) {
-        const a = bands.re[src + i];
-        const b = bands.im[src + i];
-        const m = known.bands[src + i];
-        maps[mag + i] = m;
-        maps[md + i] = m - mean;
-        maps[re + i] = a;
+      if (measure) {
+        let s = 0;
+        for (let i = 0; i < len; i++) {
+          const a = bands.re[src + i];
+          const b = bands.im[src + i];
+          const m = Math.sqrt(a * a + b * b);
+          mB[src + i] = m;
+          maps[mag + i] = m;
+          maps[re + i] = a;
+          s += m;
+        }
+        measure[0][k] += s;
+      } else {
+        for (let i = 0; i < len; i++) {
+          maps[mag + i] = mB[src + i];
+          maps[re + i] = bands.re[src + i];
+        }
       }
-      if (!parents) continue;
+      if (!parents || !mP) continue;
       const pmag = at.parentMagnitude(k);
-      const pmd = at.pmd(k);
+      const pinv = at.inverseParentMagnitude(k);
       const dr = at.doubled(k);
       const di = at.doubled(K + k);
-      const pmean = tape.parentMagnitudeMean[k];
+      let t = 0;
       for (let i = 0; i < len; i++) {
         const qr = parents.re[src + i];
         const qi = parents.im[src + i];
-        const m = known.parents[src + i];
+        const m = measure ? Math.sqrt(qr * qr + qi * qi) : mP[src + i];
         maps[pmag + i] = m;
-        maps[pmd + i] = m - pmean;
+        t += m;
         // z → z²/|z| doubles the phase and keeps the magnitude.
         const inv = m === 0 ? 0 : 1 / m;
+        maps[pinv + i] = inv;
         maps[dr + i] = (qr * qr - qi * qi) * inv;
         maps[di + i] = 2 * qr * qi * inv;
       }
+      if (!measure) continue;
+      for (let i = 0; i < len; i++) mP[src + i] = maps[pmag + i];
+      measure[1][k] += t;
     }
   }
 
-  /** The correlations of a scale, and its K demeaned magnitude maps ([K·n] from the pool, for the auto-correlations). */
-  forward(bands: ComplexArray, parents: ComplexArray | null, n: number): { tape: ScaleTape; demeanedMagnitudes: Float64Array } {
-    const { K, at, maps } = this;
-    const known = { bands: this.pool.take(K * n), parents: parents ? this.pool.take(K * n) : new Float64Array(0) };
-    const magnitudeMean = new Float64Array(K);
-    const parentMagnitudeMean = new Float64Array(K);
-    for (let k = 0; k < K; k++) {
-      let s = 0;
-      let t = 0;
-      for (let p = k * n; p < (k + 1) * n; p++) {
-        const m = Math.sqrt(bands.re[p] * bands.re[p] + bands.im[p] * bands.im[p]);
-        known.bands[p] = m;
-        s += m;
-        if (parents) {
-          const pm = Math.sqrt(parents.re[p] * parents.re[p] + parents.im[p] * parents.im[p]);
-          known.parents[p] = pm;
-          t += pm;
-        }
-      }
-      magnitudeMean[k] = s / n;
-      parentMagnitudeMean[k] = t / n;
+  /** The correlations of a scale, and the magnitudes of its bands (in the tape, for the auto-correlations). */
+  forward(bands: ComplexArray, parents: ComplexArray | null, n: number): ScaleTape {
+    const { K, maps, pool, sumAt } = this;
+    const magnitudes = { bands: pool.take(K * n), parents: parents ? pool.take(K * n) : null };
+    const magnitudeSum = new Float64Array(K);
+    const parentMagnitudeSum = new Float64Array(K);
+    const sums = new Float64Array(sumAt.trash + 1);
+    const { gram, cross, squares } = this.tiles[parents ? 'withParents' : 'alone'];
+    for (let p0 = 0; p0 < n; p0 += BLOCK) {
+      const len = Math.min(BLOCK, n - p0);
+      this.fill({ n, bands, parents, magnitudes }, p0, len, [magnitudeSum, parentMagnitudeSum]);
+      for (const { a, out } of gram) gram4(maps, a[0], a[1], a[2], a[3], len, sums, out);
+      for (const { a, b, out } of cross) cross4x2(maps, a[0], a[1], a[2], a[3], b[0], b[1], len, sums, out);
+      for (const { a, out } of squares) squares4(maps, a[0], a[1], a[2], a[3], len, sums, out);
     }
+
+    const bandMean = magnitudeSum.map((s) => s / n);
+    const parentMean = parentMagnitudeSum.map((s) => s / n);
     const tape: ScaleTape = {
       n,
       bands,
       parents,
-      magnitudes: known,
-      magnitudeMean,
-      parentMagnitudeMean,
+      magnitudes,
+      magnitudeMean: bandMean,
+      parentMagnitudeMean: parentMean,
       varMd: new Float64Array(K),
       varPmd: new Float64Array(K),
       varRe: new Float64Array(K),
@@ -231,40 +156,15 @@ export class ScaleStatistics {
       crossScaleMagnitude: new Float64Array(K * K),
       crossScaleReal: new Float64Array(2 * K * K),
     };
-
-    // Sums of products accumulated per block into one array: md_k·md_k2 for k2 ≤ k [K·K], md·pmd [K·K],
-    // Re·doubled [K·2K], pmd² [K], Re² [K], doubled² [2K].
-    const sums = new Float64Array(K * K * 4 + 4 * K);
-    const [mdMd, mdPmd, reDoubled, pmd2, re2, doubled2] = [0, K * K, 2 * K * K, 4 * K * K, 4 * K * K + K, 4 * K * K + 2 * K];
-    const products: Array<{ a: number; b: Int32Array; out: Int32Array }> = [];
     for (let k = 0; k < K; k++) {
-      products.push({ a: at.md(k), b: Int32Array.from(range(k + 1), at.md.bind(at)), out: Int32Array.from(range(k + 1, 1, mdMd + k * K)) });
-      if (!parents) continue;
-      products.push(
-        { a: at.md(k), b: Int32Array.from(range(K), at.pmd.bind(at)), out: Int32Array.from(range(K, 1, mdPmd + k * K)) },
-        { a: at.re(k), b: Int32Array.from(range(2 * K), at.doubled.bind(at)), out: Int32Array.from(range(2 * K, 1, reDoubled + k * 2 * K)) },
-        { a: at.pmd(k), b: Int32Array.of(at.pmd(k)), out: Int32Array.of(pmd2 + k) },
-        { a: at.re(k), b: Int32Array.of(at.re(k)), out: Int32Array.of(re2 + k) },
-      );
+      tape.varMd[k] = sums[sumAt.mm + k * K + k] / n - bandMean[k] * bandMean[k];
+      for (let k2 = 0; k2 < k; k2++) tape.crossOrientation[k * K + k2] = sums[sumAt.mm + k * K + k2] - n * bandMean[k] * bandMean[k2];
+      tape.varPmd[k] = sums[sumAt.pm2 + k] / n - parentMean[k] * parentMean[k];
+      tape.varRe[k] = sums[sumAt.re2 + k] / n;
+      for (let k2 = 0; k2 < K; k2++) tape.crossScaleMagnitude[k * K + k2] = sums[sumAt.mpm + k * K + k2] - n * bandMean[k] * parentMean[k2];
     }
-    if (parents) for (let j = 0; j < 2 * K; j++) products.push({ a: at.doubled(j), b: Int32Array.of(at.doubled(j)), out: Int32Array.of(doubled2 + j) });
-
-    const demeanedMagnitudes = this.pool.take(K * n);
-    for (let p0 = 0; p0 < n; p0 += BLOCK) {
-      const len = Math.min(BLOCK, n - p0);
-      this.fill(tape, p0, len, known);
-      for (let k = 0; k < K; k++) demeanedMagnitudes.set(maps.subarray(at.md(k), at.md(k) + len), k * n + p0);
-      for (const { a, b, out } of products) dotsInto(maps, a, b, len, sums, out);
-    }
-    for (let k = 0; k < K; k++) {
-      tape.varMd[k] = sums[mdMd + k * K + k] / n;
-      for (let k2 = 0; k2 < k; k2++) tape.crossOrientation[k * K + k2] = sums[mdMd + k * K + k2];
-      tape.varPmd[k] = sums[pmd2 + k] / n;
-      tape.varRe[k] = sums[re2 + k] / n;
-    }
-    for (let j = 0; j < 2 * K; j++) tape.varDoubled[j] = sums[doubled2 + j] / n;
-    tape.crossScaleMagnitude.set(sums.subarray(mdPmd, mdPmd + K * K));
-    tape.crossScaleReal.set(sums.subarray(reDoubled, reDoubled + 2 * K * K));
+    for (let j = 0; j < 2 * K; j++) tape.varDoubled[j] = sums[sumAt.doubled2 + j] / n;
+    tape.crossScaleReal.set(sums.subarray(sumAt.reDoubled, sumAt.reDoubled + 2 * K * K));
     const normalise = (c: Float64Array, va: Float64Array, vb: Float64Array) => {
       const kb = vb.length;
       for (let i = 0; i < va.length; i++) for (let j = 0; j < kb; j++) c[i * kb + j] /= n * Math.sqrt(va[i] * vb[j]);
@@ -274,12 +174,12 @@ export class ScaleStatistics {
       normalise(tape.crossScaleMagnitude, tape.varMd, tape.varPmd);
       normalise(tape.crossScaleReal, tape.varRe, tape.varDoubled);
     }
-    return { tape, demeanedMagnitudes };
+    return tape;
   }
 
   /** Returns a tape no gradient will be asked of to the pool. */
   release(tape: ScaleTape): void {
-    this.pool.give(tape.magnitudes.bands, tape.parents ? tape.magnitudes.parents : null);
+    this.pool.give(tape.magnitudes.bands, tape.magnitudes.parents);
   }
 
   /**
@@ -312,81 +212,114 @@ export class ScaleStatistics {
     const aCm = coefficients(tape.crossScaleMagnitude, g.crossScaleMagnitude, tape.varMd, tape.varPmd, dMd, dPmd);
     const aCr = coefficients(tape.crossScaleReal, g.crossScaleReal, tape.varRe, tape.varDoubled, dRe, dDoubled);
 
-    // Each map's gradient as a combination of maps (the cross-orientation matrix's lower triangle feeds both maps).
-    const combination = (terms: Array<[number, number]>): Combination => ({
-      at: Int32Array.from(terms, ([o]) => o),
-      c: Float64Array.from(terms, ([, c]) => c),
-    });
+    // Each map's gradient as a linear map of the maps (the cross-orientation matrix's lower triangle feeds both
+    // maps); a demeaned map enters as its magnitudes, with minus its mean in a constant.
+    const bandMean = tape.magnitudeMean;
+    const parentMean = tape.parentMagnitudeMean;
     const mdCoefficient = (k: number, k2: number) => (k2 === k ? dMd[k] : k2 < k ? aCo[k * K + k2] : aCo[k2 * K + k]);
-    const gradMd = range(K).map((k) =>
-      combination([
-        ...range(K).map((k2): [number, number] => [at.md(k2), mdCoefficient(k, k2)]),
-        ...(parents ? range(K).map((k2): [number, number] => [at.pmd(k2), aCm[k * K + k2]]) : []),
-      ]),
+    const gM = (k: number) => k * BLOCK;
+    const gPm = (k: number) => (K + k) * BLOCK;
+    const gRe = (k: number) => (2 * K + k) * BLOCK;
+    const gDoubled = (j: number) => (3 * K + j) * BLOCK;
+    const planes = (count: number, offset: (k: number) => number) => range(count).map(offset);
+    const m = planes(K, at.magnitude.bind(at));
+    const pm = planes(K, at.parentMagnitude.bind(at));
+    const re = planes(K, at.re.bind(at));
+    const doubled = planes(2 * K, at.doubled.bind(at));
+    const trash = 5 * K * BLOCK;
+    const mConstant = range(K).map((k) => -range(K).reduce((s, k2) => s + mdCoefficient(k, k2) * bandMean[k2] + aCm[k * K + k2] * parentMean[k2], 0));
+    const blocks = mapBlocks(
+      planes(K, gM),
+      [
+        { inputs: m, coefficient: mdCoefficient },
+        { inputs: pm, coefficient: (k, k2) => aCm[k * K + k2] },
+      ],
+      [],
+      true,
+      at.zero,
+      trash,
     );
-    const gradPmd = range(K).map((k) => combination([...range(K).map((k1): [number, number] => [at.md(k1), aCm[k1 * K + k]]), [at.pmd(k), dPmd[k]]]));
-    const gradRe = range(K).map((k) =>
-      combination([...range(2 * K).map((j): [number, number] => [at.doubled(j), aCr[k * 2 * K + j]]), [at.re(k), dRe[k]]]),
-    );
-    const gradDoubled = range(2 * K).map((j) =>
-      combination([...range(K).map((k): [number, number] => [at.re(k), aCr[k * 2 * K + j]]), [at.doubled(j), dDoubled[j]]]),
-    );
-    const gMdAt = (k: number) => k * BLOCK;
-    const gPmdAt = (k: number) => (K + k) * BLOCK;
-    const gReAt = (k: number) => (2 * K + k) * BLOCK;
-    const gDoubledAt = (j: number) => (3 * K + j) * BLOCK;
+    if (parents) {
+      const pmConstant = range(K).map((k) => -range(K).reduce((s, k1) => s + aCm[k1 * K + k] * bandMean[k1], dPmd[k] * parentMean[k]));
+      blocks.push(
+        ...mapBlocks(
+          planes(K, gPm),
+          [
+            { inputs: m, coefficient: (k, k1) => aCm[k1 * K + k] },
+            { inputs: pm, coefficient: (k) => dPmd[k], diagonal: true },
+          ],
+          pmConstant,
+          false,
+          at.zero,
+          trash,
+        ),
+        ...mapBlocks(
+          planes(K, gRe),
+          [
+            { inputs: doubled, coefficient: (k, j) => aCr[k * 2 * K + j] },
+            { inputs: re, coefficient: (k) => dRe[k], diagonal: true },
+          ],
+          [],
+          false,
+          at.zero,
+          trash,
+        ),
+        ...mapBlocks(
+          planes(2 * K, gDoubled),
+          [
+            { inputs: re, coefficient: (j, k) => aCr[k * 2 * K + j] },
+            { inputs: doubled, coefficient: (j) => dDoubled[j], diagonal: true },
+          ],
+          [],
+          false,
+          at.zero,
+          trash,
+        ),
+      );
+    }
 
     const gBands = { re: this.pool.take(K * n), im: this.pool.take(K * n) };
-    const gParents = parents ? { re: this.pool.takeZeroed(K * n), im: this.pool.takeZeroed(K * n) } : null;
+    const gParents = parents ? { re: this.pool.take(K * n), im: this.pool.take(K * n) } : null;
+    const mB = tape.magnitudes.bands;
     for (let p0 = 0; p0 < n; p0 += BLOCK) {
       const len = Math.min(BLOCK, n - p0);
-      this.fill(tape, p0, len, tape.magnitudes);
+      this.fill(tape, p0, len, null);
       for (let k = 0; k < K; k++) {
-        grads.set(gMd.subarray(k * n + p0, k * n + p0 + len), gMdAt(k));
-        addCombination(grads, gMdAt(k), maps, gradMd[k], len);
-        grads.fill(0, gReAt(k), gReAt(k) + len);
-        if (!parents) continue;
-        grads.fill(0, gPmdAt(k), gPmdAt(k) + len);
-        addCombination(grads, gPmdAt(k), maps, gradPmd[k], len);
-        addCombination(grads, gReAt(k), maps, gradRe[k], len);
+        const c = mConstant[k];
+        const o = gM(k);
+        const from = k * n + p0;
+        for (let i = 0; i < len; i++) grads[o + i] = gMd[from + i] + c;
       }
-      if (parents) {
-        for (let j = 0; j < 2 * K; j++) {
-          grads.fill(0, gDoubledAt(j), gDoubledAt(j) + len);
-          addCombination(grads, gDoubledAt(j), maps, gradDoubled[j], len);
-        }
-      }
+      applyMap(grads, maps, blocks, len);
       for (let k = 0; k < K; k++) {
         const dst = k * n + p0;
-        const mag = at.magnitude(k);
-        const gmd = gMdAt(k);
-        const gre = gReAt(k);
+        const gm = gM(k);
+        const gre = gRe(k);
         for (let i = 0; i < len; i++) {
-          const m = maps[mag + i];
-          const c = m > 0 ? grads[gmd + i] / m : 0;
-          gBands.re[dst + i] = c * bands.re[dst + i] + grads[gre + i];
+          const m = mB[dst + i];
+          const c = m > 0 ? grads[gm + i] / m : 0;
+          gBands.re[dst + i] = c * bands.re[dst + i] + (parents ? grads[gre + i] : 0);
           gBands.im[dst + i] = c * bands.im[dst + i];
         }
         if (!parents || !gParents) continue;
-        const pmag = at.parentMagnitude(k);
+        const pinv = at.inverseParentMagnitude(k);
         const dr0 = at.doubled(k);
         const di0 = at.doubled(K + k);
-        const gpm0 = gPmdAt(k);
-        const gdr0 = gDoubledAt(k);
-        const gdi0 = gDoubledAt(K + k);
+        const gpm0 = gPm(k);
+        const gdr0 = gDoubled(k);
+        const gdi0 = gDoubled(K + k);
         for (let i = 0; i < len; i++) {
-          const pm = maps[pmag + i];
-          if (pm === 0) continue;
+          const inv = maps[pinv + i];
           const qr = parents.re[dst + i];
           const qi = parents.im[dst + i];
-          const dr = maps[dr0 + i];
-          const di = maps[di0 + i];
+          const dr = maps[dr0 + i] * inv;
+          const di = maps[di0 + i] * inv;
           const gpm = grads[gpm0 + i];
           const gdr = grads[gdr0 + i];
           const gdi = grads[gdi0 + i];
-          // |q|, (q_r² − q_i²)/|q| and 2 q_r q_i/|q| differentiated with respect to q_r and q_i.
-          gParents.re[dst + i] = (gpm * qr + gdr * (2 * qr - (dr * qr) / pm) + gdi * (2 * qi - (di * qr) / pm)) / pm;
-          gParents.im[dst + i] = (gpm * qi + gdr * (-2 * qi - (dr * qi) / pm) + gdi * (2 * qr - (di * qi) / pm)) / pm;
+          // |q|, (q_r² − q_i²)/|q| and 2 q_r q_i/|q| differentiated with respect to q_r and q_i (0 where q = 0).
+          gParents.re[dst + i] = inv * (gpm * qr + gdr * (2 * qr - dr * qr) + gdi * (2 * qi - di * qr));
+          gParents.im[dst + i] = inv * (gpm * qi + gdr * (-2 * qi - dr * qi) + gdi * (2 * qr - di * qi));
         }
       }
     }

@@ -83,9 +83,12 @@ export class StatisticsKernel {
 
     const scales = analysis.scales.map((scale, s) => {
       const n = scale.shape[0] * scale.shape[1];
-      const { tape: stats, demeanedMagnitudes } = this.scaleStatistics.forward(scale.bands, scale.parents, n);
-      const ac = this.autocorrs[s].forward(Array.from({ length: K }, (_, k) => demeanedMagnitudes.subarray(k * n, (k + 1) * n)));
-      this.plan.pool.give(demeanedMagnitudes);
+      const stats = this.scaleStatistics.forward(scale.bands, scale.parents, n);
+      const magnitudes = stats.magnitudes.bands;
+      const ac = this.autocorrs[s].forward(
+        Array.from({ length: K }, (_, k) => magnitudes.subarray(k * n, (k + 1) * n)),
+        true,
+      );
       for (let k = 0; k < K; k++) {
         const a = ac.values[k];
         for (let l = 0; l < nLags; l++) out[o.auto_correlation_magnitude + (l * K + k) * S + s] = a[l] / a[nLags];

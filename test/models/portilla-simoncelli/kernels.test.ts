@@ -1,13 +1,14 @@
 // The plain-JavaScript kernels behind PortillaSimoncelli, against direct definitions (no tfjs involved, so these
 // run once, not per backend).
 import { describe, expect, it } from 'vitest';
-import { Fft2d } from '../../../models/portilla-simoncelli/fft-kernel.js';
+import { transposingFft2 } from '../../../models/fourier/array-fft.js';
 import { AutoCorrelationKernel, type Lag } from '../../../models/portilla-simoncelli/autocorrelation-kernel.js';
 import { pixelStatistics, pixelStatisticsGradient } from '../../../models/portilla-simoncelli/moments.js';
 import { PortillaSimoncelliFourierPlan, type AnalysisGradient } from '../../../models/portilla-simoncelli/fourier-plan.js';
 import { ScaleStatistics } from '../../../models/portilla-simoncelli/scale-statistics.js';
 import { keptLagIndices, windowLags } from '../../../models/portilla-simoncelli/layout.js';
 import { ArrayPool } from '../../../models/portilla-simoncelli/array-pool.js';
+import { psFourierMasks } from '../../../models/portilla-simoncelli/fourier-masks.js';
 import { Rng } from '../../../runtime/rng.js';
 import { expectClose } from '../../helpers/compare.js';
 
@@ -39,6 +40,27 @@ function naiveDft(re: Float64Array, im: Float64Array, h: number, w: number, sign
   return { re: outRe, im: outIm };
 }
 
+/** The unnormalised DFT of the [h, w] array (re, im), laid out [w, h] (array-fft's transposed result). */
+function fft2(re: Float64Array, im: Float64Array, h: number, w: number, sign: 1 | -1): { re: Float64Array; im: Float64Array } {
+  const out = { re: new Float64Array(h * w), im: new Float64Array(h * w) };
+  transposingFft2(h, w).transform(
+    sign,
+    (r, rowRe, rowIm, at) => {
+      rowRe.set(re.subarray(r * w, (r + 1) * w), at);
+      rowIm.set(im.subarray(r * w, (r + 1) * w), at);
+    },
+    (k, rowRe, rowIm, at) => {
+      out.re.set(rowRe.subarray(at, at + h), k * h);
+      out.im.set(rowIm.subarray(at, at + h), k * h);
+    },
+  );
+  return out;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
 function dotProduct(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -46,59 +68,6 @@ function dotProduct(a: Float64Array, b: Float64Array): number {
 }
 
 describe('Portilla-Simoncelli kernels', () => {
-  it('Fft2d matches the direct DFT for radix-4/2/3/5/7 and prime sizes, both directions, output transposed', () => {
-    const rng = new Rng(11);
-    for (const [h, w] of [[8, 16], [12, 10], [14, 9], [16, 4], [11, 6], [16, 16], [32, 32], [12, 12]] as const) {
-      for (const direction of ['forward', 'inverse'] as const) {
-        const re = randomArray(h * w, rng);
-        const im = randomArray(h * w, rng);
-        const expected = naiveDft(re, im, h, w, direction === 'forward' ? -1 : 1);
-        new Fft2d(h, w).transform(re, im, direction);
-        expectClose(re, expected.re, { atol: 1e-11, label: `${h}x${w} ${direction} re` });
-        expectClose(im, expected.im, { atol: 1e-11, label: `${h}x${w} ${direction} im` });
-      }
-    }
-  });
-
-  it('Fft2d’s column restrictions give the same values where they promise them (square and not, odd and even stage counts)', () => {
-    const rng = new Rng(12);
-    for (const [h, w] of [[16, 8], [16, 16], [32, 32], [8, 8]] as const) {
-      const re = randomArray(h * w, rng);
-      const im = randomArray(h * w, rng);
-      const inCols: Array<[number, number]> = [[0, w / 4], [w - w / 4, w]];
-      const outCols: Array<[number, number]> = [[0, h / 4], [h - h / 4, h]];
-      for (let y = 0; y < h; y++) for (let x = w / 4; x < w - w / 4; x++) re[y * w + x] = im[y * w + x] = 0;
-      const expected = naiveDft(re, im, h, w, 1);
-      new Fft2d(h, w).transform(re, im, 'inverse', inCols, outCols);
-      for (let kx = 0; kx < w; kx++) {
-        for (const [a, b] of outCols) {
-          for (let ky = a; ky < b; ky++) {
-            expect(Math.abs(re[kx * h + ky] - expected.re[kx * h + ky])).toBeLessThan(1e-10);
-            expect(Math.abs(im[kx * h + ky] - expected.im[kx * h + ky])).toBeLessThan(1e-10);
-          }
-        }
-      }
-    }
-  });
-
-  it('Fft2d’s forward transform with different input and output column restrictions (16×8)', () => {
-    const rng = new Rng(18);
-    const h = 16;
-    const w = 8;
-    const re = randomArray(h * w, rng);
-    const im = randomArray(h * w, rng);
-    // Input zero outside columns [0, 2) ∪ [6, 8); only output columns [0, 4) ∪ [12, 16) wanted.
-    for (let y = 0; y < h; y++) for (let x = 2; x < 6; x++) re[y * w + x] = im[y * w + x] = 0;
-    const expected = naiveDft(re, im, h, w, -1);
-    new Fft2d(h, w).transform(re, im, 'forward', [[0, 2], [6, 8]], [[0, 4], [12, 16]]);
-    for (let kx = 0; kx < w; kx++) {
-      for (const ky of [0, 1, 2, 3, 12, 13, 14, 15]) {
-        expect(Math.abs(re[kx * h + ky] - expected.re[kx * h + ky])).toBeLessThan(1e-11);
-        expect(Math.abs(im[kx * h + ky] - expected.im[kx * h + ky])).toBeLessThan(1e-11);
-      }
-    }
-  });
-
   it('auto-correlations: a cosine grating gives cos(2π f·d) exactly (analytic), noise matches the direct sum', () => {
     const [h, w] = [16, 12];
     const lags: Lag[] = [...windowLags(7), [0, 0]];
@@ -121,9 +90,40 @@ describe('Portilla-Simoncelli kernels', () => {
       expectClose(values[i + 1], direct, { atol: 1e-12, label: `noise ${i}` });
     }
     // The same values from the image's spectrum.
-    const spectrum = { re: Float64Array.from(noise), im: new Float64Array(h * w) };
-    new Fft2d(h, w).transform(spectrum.re, spectrum.im, 'forward');
+    const spectrum = fft2(noise, new Float64Array(h * w), h, w, -1);
     expectClose(kernel.fromSpectrum(spectrum, 1), values[1], { atol: 1e-12, label: 'fromSpectrum' });
+  });
+
+  it('auto-correlations of demeaned images (demean: the spectra lose f = 0) match the direct sums, gradient too', () => {
+    const [h, w] = [12, 10];
+    const lags: Lag[] = [...keptLagIndices(5).map((i) => windowLags(5)[i]), [0, 0]];
+    const kernel = new AutoCorrelationKernel(h, w, lags, new ArrayPool());
+    const rng = new Rng(19);
+    const images = [0, 1, 2].map(() => randomArray(h * w, rng).map((v) => v * v + 1));
+    const demeaned = images.map((u) => {
+      const mean = u.reduce((a, b) => a + b, 0) / u.length;
+      return u.map((v) => v - mean);
+    });
+    const { values, state } = kernel.forward(images, true);
+    demeaned.forEach((u, i) => {
+      const direct = lags.map(([dy, dx]) => {
+        let s = 0;
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) s += u[y * w + x] * u[((y + dy + h) % h) * w + ((x + dx + w) % w)];
+        return s / (h * w);
+      });
+      expectClose(values[i], direct, { atol: 1e-12, label: `demeaned ${i}` });
+    });
+    // The gradient with respect to the demeaned images (what the statistics kernel feeds on), by finite difference.
+    const weights = images.map(() => randomArray(lags.length, rng));
+    const grads = images.map(() => new Float64Array(h * w));
+    kernel.backward(state, weights, grads);
+    const loss = (ims: Float64Array[]) => kernel.forward(ims, true).values.reduce((s, v, i) => s + dotProduct(v, weights[i]), 0);
+    const directions = images.map(() => randomArray(h * w, rng));
+    const eps = 1e-5;
+    const shifted = (sign: number) => images.map((u, i) => u.map((v, p) => v + sign * eps * directions[i][p]));
+    const numeric = (loss(shifted(1)) - loss(shifted(-1))) / (2 * eps);
+    const analytic = grads.reduce((s, g, i) => s + dotProduct(g, directions[i]), 0);
+    expect(Math.abs(numeric - analytic)).toBeLessThan(1e-7 * Math.max(1, Math.abs(analytic)));
   });
 
   it('auto-correlation gradient: backward is the adjoint of the linearised forward (finite difference)', () => {
@@ -169,6 +169,38 @@ describe('Portilla-Simoncelli kernels', () => {
     expect(Array.from(g)).toEqual([0, 5, 5, 1]);
   });
 
+  it('scale statistics match their definitions (demeaned magnitudes, doubled parents), over several blocks', () => {
+    for (const [K, n] of [[4, 700], [3, 300]] as const) {
+      const rng = new Rng(20 + K);
+      const field = () => ({ re: randomArray(K * n, rng), im: randomArray(K * n, rng) });
+      const bands = field();
+      const parents = field();
+      const tape = new ScaleStatistics(K, new ArrayPool()).forward(bands, parents, n);
+      const plane = (a: Float64Array, k: number) => a.subarray(k * n, (k + 1) * n);
+      const magnitude = (z: typeof bands, k: number) => plane(z.re, k).map((a, p) => Math.hypot(a, plane(z.im, k)[p]));
+      const demean = (a: Float64Array) => {
+        const mean = a.reduce((s, v) => s + v, 0) / n;
+        return a.map((v) => v - mean);
+      };
+      const correlation = (a: Float64Array, b: Float64Array) => dotProduct(a, b) / Math.sqrt(dotProduct(a, a) * dotProduct(b, b));
+      const md = range(K).map((k) => demean(magnitude(bands, k)));
+      const pmd = range(K).map((k) => demean(magnitude(parents, k)));
+      const doubled = range(K).flatMap((k) => {
+        const m = magnitude(parents, k);
+        const [qr, qi] = [plane(parents.re, k), plane(parents.im, k)];
+        return [qr.map((a, p) => (a * a - qi[p] * qi[p]) / m[p]), qr.map((a, p) => (2 * a * qi[p]) / m[p])];
+      });
+      // doubled parents ordered real parts then imaginary parts
+      const doubledOrdered = [...range(K).map((k) => doubled[2 * k]), ...range(K).map((k) => doubled[2 * k + 1])];
+      for (let k = 0; k < K; k++) {
+        for (let k2 = 0; k2 < k; k2++) expect(tape.crossOrientation[k * K + k2]).toBeCloseTo(correlation(md[k], md[k2]), 12);
+        for (let k2 = 0; k2 < K; k2++) expect(tape.crossScaleMagnitude[k * K + k2]).toBeCloseTo(correlation(md[k], pmd[k2]), 12);
+        for (let j = 0; j < 2 * K; j++) expect(tape.crossScaleReal[k * 2 * K + j]).toBeCloseTo(correlation(plane(bands.re, k), doubledOrdered[j]), 12);
+        expect(tape.varMd[k]).toBeCloseTo(dotProduct(md[k], md[k]) / n, 12);
+      }
+    }
+  });
+
   it('scale statistics gradient matches a finite difference of the correlations', () => {
     const K = 3;
     const n = 40;
@@ -191,7 +223,8 @@ describe('Portilla-Simoncelli kernels', () => {
       plane.forEach((v, i) => (plane[i] = v - mean));
     }
     const loss = (b: typeof bands, p: typeof parents) => {
-      const { tape, demeanedMagnitudes } = stats.forward(b, p, n);
+      const tape = stats.forward(b, p, n);
+      const demeanedMagnitudes = tape.magnitudes.bands.map((m, i) => m - tape.magnitudeMean[Math.floor(i / n)]);
       return (
         dotProduct(tape.crossOrientation, g.crossOrientation) +
         dotProduct(tape.crossScaleMagnitude, g.crossScaleMagnitude) +
@@ -199,7 +232,7 @@ describe('Portilla-Simoncelli kernels', () => {
         dotProduct(demeanedMagnitudes, gMd)
       );
     };
-    const { tape } = stats.forward(bands, parents, n);
+    const tape = stats.forward(bands, parents, n);
     const grad = stats.backward(tape, g, gMd);
     const dir = { b: field(), p: field() };
     const eps = 1e-6;
@@ -211,6 +244,32 @@ describe('Portilla-Simoncelli kernels', () => {
     const analytic =
       dotProduct(grad.bands.re, dir.b.re) + dotProduct(grad.bands.im, dir.b.im) + dotProduct(grad.parents!.re, dir.p.re) + dotProduct(grad.parents!.im, dir.p.im);
     expect(Math.abs(numeric - analytic)).toBeLessThan(1e-6 * Math.max(1, Math.abs(analytic)));
+  });
+
+  it('the Fourier plan’s bands, read off the parents at the coarser scales, equal the masked inverse DFTs', () => {
+    const [H, W] = [32, 48];
+    const [nScales, K] = [3, 3];
+    const plan = new PortillaSimoncelliFourierPlan([H, W], nScales, K);
+    const masks = psFourierMasks([H, W], nScales, K);
+    const x = randomArray(H * W, new Rng(21));
+    const out = plan.analyse(x);
+    const spectrum = naiveDft(x, new Float64Array(H * W), H, W, -1);
+    masks.scales.forEach((scale, s) => {
+      const [h, w] = scale.window.shape;
+      scale.bandMasks.forEach((mask, k) => {
+        const re = new Float64Array(h * w);
+        const im = new Float64Array(h * w);
+        mask.index.forEach((i, j) => {
+          // c = (−i)^(K−1) = −1 for K = 3
+          re[i] = -spectrum.re[mask.source[j]] * mask.value[j];
+          im[i] = -spectrum.im[mask.source[j]] * mask.value[j];
+        });
+        const band = naiveDft(re, im, w, h, 1);
+        const n = h * w;
+        expectClose(out.scales[s].bands.re.subarray(k * n, (k + 1) * n), band.re, { atol: 1e-12, label: `band ${s},${k} re` });
+        expectClose(out.scales[s].bands.im.subarray(k * n, (k + 1) * n), band.im, { atol: 1e-12, label: `band ${s},${k} im` });
+      });
+    });
   });
 
   it('the Fourier plan’s adjoint satisfies ⟨g, A x⟩ = ⟨Aᵀg, x⟩ (dot-product test), non-square image', () => {
@@ -238,8 +297,7 @@ describe('Portilla-Simoncelli kernels', () => {
     inner += dotProduct(out.lowpassReconstructed, gradient.lowpassReconstructed.spatial);
     // The reconstructions are real: the symmetrised masks leave no imaginary part to drop.
     for (const s of out.scales) {
-      const check = { re: Float64Array.from(s.reconstructedSpectrum.re), im: Float64Array.from(s.reconstructedSpectrum.im) };
-      new Fft2d(s.shape[1], s.shape[0]).transform(check.re, check.im, 'inverse');
+      const check = fft2(s.reconstructedSpectrum.re, s.reconstructedSpectrum.im, s.shape[1], s.shape[0], 1);
       expect(Math.max(...check.im.map(Math.abs))).toBeLessThan(1e-12 * Math.max(...check.re.map(Math.abs)));
       expectClose(check.re, s.reconstructed, { atol: 1e-12, label: 'recon' });
     }
