@@ -1,10 +1,12 @@
-// The one place that imports tfjs. tfjs-core alone does not register chained ops (x.sum()) or gradients,
-// and we depend on tfjs-core rather than the 290 MiB @tensorflow/tfjs union, so both are registered here.
+// The one place that imports tfjs (with wasm-slice.ts, the kernel fix it loads). tfjs-core alone does not register
+// chained ops (x.sum()) or gradients, and we depend on tfjs-core rather than the 290 MiB @tensorflow/tfjs union, so
+// both are registered here.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import './wasm-slice.js';
 
 // tfjs hands a single-output op its gradient as a bare tensor, and an unused output's as null, so Unpack's own
 // gradient (stack(dy)) fails whenever an unstack is differentiated again: the double-vjp jvp of any model that
