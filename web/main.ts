@@ -13,6 +13,7 @@ import { MADCompetition } from '../synth/mad-competition.js';
 import { Eigendistortion } from '../synth/eigendistortion.js';
 import { Adam } from '../synth/optimizers/adam.js';
 import { lossCurveSvg } from '../display/line-plot.js';
+import { prepareWasmRowKernel } from '../models/fourier/wasm-row-fft.js';
 import { selectBrowserBackend } from './browser-backend.js';
 import { download, drawTensor, fileToGrayTensor } from './image-io.js';
 
@@ -228,6 +229,8 @@ async function init(): Promise<void> {
     await useOnnxFile(new Uint8Array(await response.arrayBuffer()), params.get('layer') ?? undefined);
     ui.model.value = 'onnx';
   }
+  // The FFT's WebAssembly kernel is over the 4 KB a main thread may compile synchronously: compile it now.
+  await prepareWasmRowKernel();
   const choice = await selectBrowserBackend(ui.backend.value || null);
   app.backend = choice.name;
   app.backendReason = choice.reason;

@@ -277,13 +277,3 @@ export function transformRowInto(
   for (let s = 1; s < last; s++) runStage(stages[s], n, sr, si, ((s - 1) % 2) * n, sr, si, (s % 2) * n, 1);
   runStage(stages[last], n, sr, si, ((last - 1) % 2) * n, yr, yi, yo, ys);
 }
-
-/**
- * Transforms the length-n row at (xr, xi)[xo…] through the scratch (sr, si), whose first 2n entries are the
- * ping-pong halves; returns where in the scratch the result starts.
- */
-export function transformRow(stages: Stage[], n: number, xr: Float64Array, xi: Float64Array, xo: number, sr: Float64Array, si: Float64Array): number {
-  const at = stages.length === 0 ? 0 : ((stages.length - 1) % 2) * n;
-  transformRowInto(stages, n, xr, xi, xo, sr, si, sr, si, at, 1);
-  return at;
-}

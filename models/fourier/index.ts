@@ -17,3 +17,4 @@ export { fft2, ifft2, ifft2Real } from './fft2.js';
 export { fftshift, ifftshift, roll } from './shift.js';
 export { clearDftCache } from './dft2-kernel.js';
 export { linearOperator, takeSlice, type LinearOperator } from './linear-operator.js';
+export { prepareWasmRowKernel } from './wasm-row-fft.js';

@@ -33,7 +33,7 @@ function run(h: number, w: number, sign: 1 | -1, re: Float64Array, im: Float64Ar
 
 const randomArray = (rng: Rng, n: number) => Float64Array.from({ length: n }, () => rng.normal());
 
-describe('transposingFft2 (plain-JavaScript FFT)', () => {
+describe('transposingFft2 (JavaScript and WebAssembly row FFTs)', () => {
   const rng = new Rng(3);
   // powers of two (radices 8, 4 and 2), mixed radices, primes, and length-1 axes
   const sizes: [number, number][] = [
