@@ -14,6 +14,7 @@ import { Eigendistortion } from '../synth/eigendistortion.js';
 import { Adam } from '../synth/optimizers/adam.js';
 import { lossCurveSvg } from '../display/line-plot.js';
 import { prepareWasmRowKernel } from '../models/fourier/wasm-row-fft.js';
+import { prepareScaleBlocksModule } from '../models/portilla-simoncelli/wasm-scale-blocks.js';
 import { selectBrowserBackend } from './browser-backend.js';
 import { download, drawTensor, fileToGrayTensor } from './image-io.js';
 
@@ -229,8 +230,9 @@ async function init(): Promise<void> {
     await useOnnxFile(new Uint8Array(await response.arrayBuffer()), params.get('layer') ?? undefined);
     ui.model.value = 'onnx';
   }
-  // The FFT's WebAssembly kernel is over the 4 KB a main thread may compile synchronously: compile it now.
-  await prepareWasmRowKernel();
+  // The WebAssembly kernels (FFT rows, Portilla-Simoncelli's statistics) are over the 4 KB a main thread may
+  // compile synchronously: compile them now.
+  await Promise.all([prepareWasmRowKernel(), prepareScaleBlocksModule()]);
   const choice = await selectBrowserBackend(ui.backend.value || null);
   app.backend = choice.name;
   app.backendReason = choice.reason;

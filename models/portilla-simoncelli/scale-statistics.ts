@@ -11,12 +11,15 @@
 // doubled parents) are formed in one buffer, then every sum of products comes from the tiles of block-kernels.ts
 // (forward, planned in scale-layout.ts) and the maps' gradients from one linear map of the maps, in 4 × 4 blocks
 // (backward). Only the magnitudes are kept for the backward pass; the doubled parents are recomputed from them.
+// Where WebAssembly SIMD is available the block loops run in wasm-scale-blocks.ts (about twice as fast), with the
+// same per-pixel arithmetic; the loops here are its fallback.
 // The gradient through the demeaning (subtracting the mean of the incoming gradient) is omitted: every term that
 // reaches md or pmd is a combination of zero-mean maps, so that mean is zero.
 import type { ArrayPool } from './array-pool.js';
-import { applyMap, cross4x2, gram4, mapBlocks, squares4 } from './block-kernels.js';
+import { applyMap, cross4x2, gram4, mapBlocks, squares4, type MapBlock } from './block-kernels.js';
 import { BLOCK, BlockLayout, SumLayout, range, tiles, type Tiles } from './scale-layout.js';
 import type { ComplexArray } from './fourier-plan.js';
+import { WasmScaleBlocks } from './wasm-scale-blocks.js';
 
 export interface ScaleTape {
   n: number;
@@ -53,10 +56,14 @@ export class ScaleStatistics {
   private readonly maps: Float64Array;
   /** Per block, the gradients of m, pm, Re z (K planes each) and of the doubled parents (2K), then a plane for padding. */
   private readonly grads: Float64Array;
+  /** The block loops in WebAssembly SIMD, or null where it is unavailable (the loops below run instead). */
+  private readonly wasm: WasmScaleBlocks | null;
 
   constructor(
     nOrientations: number,
     private readonly pool: ArrayPool,
+    /** false runs the JavaScript loops even where WebAssembly is available (to compare the two). */
+    useWasm = true,
   ) {
     const K = nOrientations;
     this.K = K;
@@ -65,6 +72,7 @@ export class ScaleStatistics {
     this.tiles = { withParents: tiles(this.at, this.sumAt, K, true), alone: tiles(this.at, this.sumAt, K, false) };
     this.maps = new Float64Array(this.at.size);
     this.grads = new Float64Array((5 * K + 1) * BLOCK);
+    this.wasm = useWasm ? WasmScaleBlocks.create(K, this.at.size, this.grads.length, this.sumAt.trash + 1, this.tiles) : null;
   }
 
   /**
@@ -123,21 +131,29 @@ export class ScaleStatistics {
     }
   }
 
-  /** The correlations of a scale, and the magnitudes of its bands (in the tape, for the auto-correlations). */
-  forward(bands: ComplexArray, parents: ComplexArray | null, n: number): ScaleTape {
-    const { K, maps, pool, sumAt } = this;
-    const magnitudes = { bands: pool.take(K * n), parents: parents ? pool.take(K * n) : null };
-    const magnitudeSum = new Float64Array(K);
-    const parentMagnitudeSum = new Float64Array(K);
-    const sums = new Float64Array(sumAt.trash + 1);
-    const { gram, cross, squares } = this.tiles[parents ? 'withParents' : 'alone'];
+  /** The forward pass's sums of products and magnitude sums, in JavaScript. */
+  private forwardSums(tape: Pick<ScaleTape, 'n' | 'bands' | 'parents' | 'magnitudes'>, sums: Float64Array, magnitudeSum: Float64Array, parentMagnitudeSum: Float64Array): void {
+    const { maps } = this;
+    const { n } = tape;
+    const { gram, cross, squares } = this.tiles[tape.parents ? 'withParents' : 'alone'];
     for (let p0 = 0; p0 < n; p0 += BLOCK) {
       const len = Math.min(BLOCK, n - p0);
-      this.fill({ n, bands, parents, magnitudes }, p0, len, [magnitudeSum, parentMagnitudeSum]);
+      this.fill(tape, p0, len, [magnitudeSum, parentMagnitudeSum]);
       for (const { a, out } of gram) gram4(maps, a[0], a[1], a[2], a[3], len, sums, out);
       for (const { a, b, out } of cross) cross4x2(maps, a[0], a[1], a[2], a[3], b[0], b[1], len, sums, out);
       for (const { a, out } of squares) squares4(maps, a[0], a[1], a[2], a[3], len, sums, out);
     }
+  }
+
+  /** The correlations of a scale, and the magnitudes of its bands (in the tape, for the auto-correlations). */
+  forward(bands: ComplexArray, parents: ComplexArray | null, n: number): ScaleTape {
+    const { K, pool, sumAt } = this;
+    const magnitudes = { bands: pool.take(K * n), parents: parents ? pool.take(K * n) : null };
+    const magnitudeSum = new Float64Array(K);
+    const parentMagnitudeSum = new Float64Array(K);
+    const sums = new Float64Array(sumAt.trash + 1);
+    if (this.wasm) this.wasm.forward(bands, parents, n, magnitudes, sums, magnitudeSum, parentMagnitudeSum);
+    else this.forwardSums({ n, bands, parents, magnitudes }, sums, magnitudeSum, parentMagnitudeSum);
 
     const bandMean = magnitudeSum.map((s) => s / n);
     const parentMean = parentMagnitudeSum.map((s) => s / n);
@@ -187,7 +203,7 @@ export class ScaleStatistics {
    * gradient reaching the demeaned magnitudes from elsewhere (their auto-correlations).
    */
   backward(tape: ScaleTape, g: ScaleCorrelationGradient, gMd: Float64Array): { bands: ComplexArray; parents: ComplexArray | null } {
-    const { K, at, maps, grads } = this;
+    const { K, at } = this;
     const { n, bands, parents } = tape;
     // C = mean(ab)/sqrt(va·vb): ∂C/∂a(p) = b(p)/(n·sqrt(va·vb)) − C·a(p)/(n·va), and symmetrically for b.
     const coefficients = (c: Float64Array, gc: Float64Array, va: Float64Array, vb: Float64Array, diagA: Float64Array, diagB: Float64Array) => {
@@ -280,21 +296,31 @@ export class ScaleStatistics {
 
     const gBands = { re: this.pool.take(K * n), im: this.pool.take(K * n) };
     const gParents = parents ? { re: this.pool.take(K * n), im: this.pool.take(K * n) } : null;
+    if (this.wasm) this.wasm.backward(bands, parents, n, tape.magnitudes, blocks, mConstant, gMd, gBands, gParents);
+    else this.backwardBlocks(tape, blocks, mConstant, gMd, gBands, gParents);
+    this.release(tape);
+    return { bands: gBands, parents: gParents };
+  }
+
+  /** The backward pass's block loop in JavaScript (see WasmScaleBlocks.backward). */
+  private backwardBlocks(tape: ScaleTape, blocks: MapBlock[], mConstant: number[], gMd: Float64Array, gBands: ComplexArray, gParents: ComplexArray | null): void {
+    const { K, at, maps, grads } = this;
+    const { n, bands, parents } = tape;
     const mB = tape.magnitudes.bands;
     for (let p0 = 0; p0 < n; p0 += BLOCK) {
       const len = Math.min(BLOCK, n - p0);
       this.fill(tape, p0, len, null);
       for (let k = 0; k < K; k++) {
         const c = mConstant[k];
-        const o = gM(k);
+        const o = k * BLOCK;
         const from = k * n + p0;
         for (let i = 0; i < len; i++) grads[o + i] = gMd[from + i] + c;
       }
       applyMap(grads, maps, blocks, len);
       for (let k = 0; k < K; k++) {
         const dst = k * n + p0;
-        const gm = gM(k);
-        const gre = gRe(k);
+        const gm = k * BLOCK;
+        const gre = (2 * K + k) * BLOCK;
         for (let i = 0; i < len; i++) {
           const m = mB[dst + i];
           const c = m > 0 ? grads[gm + i] / m : 0;
@@ -305,9 +331,9 @@ export class ScaleStatistics {
         const pinv = at.inverseParentMagnitude(k);
         const dr0 = at.doubled(k);
         const di0 = at.doubled(K + k);
-        const gpm0 = gPm(k);
-        const gdr0 = gDoubled(k);
-        const gdi0 = gDoubled(K + k);
+        const gpm0 = (K + k) * BLOCK;
+        const gdr0 = (3 * K + k) * BLOCK;
+        const gdi0 = (4 * K + k) * BLOCK;
         for (let i = 0; i < len; i++) {
           const inv = maps[pinv + i];
           const qr = parents.re[dst + i];
@@ -323,7 +349,5 @@ export class ScaleStatistics {
         }
       }
     }
-    this.release(tape);
-    return { bands: gBands, parents: gParents };
   }
 }
