@@ -1,4 +1,4 @@
-// AssemblyScript (compiled by models/portilla-simoncelli/wasm/build.mjs, not by tsc): the block loops of
+// AssemblyScript (compiled by models/build-wasm.mjs, not by tsc): the block loops of
 // scale-statistics.ts — forming a block's maps, the sums of products of block-kernels.ts, its linear maps and the
 // chain rule back to the coefficients — two pixels per step in f64x2 lanes. Every per-pixel value uses the
 // operations, in the order, of the JavaScript path (no fused multiply-adds), so maps and gradients are the same

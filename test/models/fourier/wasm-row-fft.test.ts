@@ -103,7 +103,7 @@ describe('transposingFft2 on the WebAssembly row kernel', () => {
 
 describe('the committed WebAssembly module', () => {
   it('is what fft-rows.as.ts compiles to (npm run build:wasm)', () => {
-    const check = spawnSync(process.execPath, ['models/fourier/wasm/build.mjs', '--check'], { encoding: 'utf8' });
+    const check = spawnSync(process.execPath, ['models/build-wasm.mjs', '--check', 'fft-rows'], { encoding: 'utf8' });
     expect(check.stdout + check.stderr).toContain('up to date');
     expect(check.status).toBe(0);
   });

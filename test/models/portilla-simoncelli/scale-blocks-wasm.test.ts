@@ -61,7 +61,7 @@ describe('WebAssembly scale statistics', () => {
   }
 
   it('is built from its committed source', () => {
-    const check = spawnSync(process.execPath, ['models/portilla-simoncelli/wasm/build.mjs', '--check'], { encoding: 'utf8' });
+    const check = spawnSync(process.execPath, ['models/build-wasm.mjs', '--check', 'scale-blocks'], { encoding: 'utf8' });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
   });
